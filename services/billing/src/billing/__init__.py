@@ -1,0 +1,1 @@
+"""Cap Métiers billing service: Customers, invoices, credit notes, payments, reconciliation and accounting exports."""

@@ -1,0 +1,6 @@
+"""``python -m billing {api,worker,relay,migrate,dlq}``."""
+
+from billing.service import runtime
+
+if __name__ == "__main__":
+    runtime.cli()

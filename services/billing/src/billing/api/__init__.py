@@ -1,0 +1,5 @@
+"""HTTP API of the billing service."""
+
+from fastapi import APIRouter
+
+routers: list[APIRouter] = []

@@ -1,0 +1,1 @@
+"""The billing rules: pure Python, no I/O, no framework."""

@@ -1,0 +1,14 @@
+"""Settings of the billing service, from the environment."""
+
+from pydantic import AliasChoices, Field
+
+from shared.settings import ServiceSettings
+
+
+class BillingSettings(ServiceSettings):
+    service_name: str = "billing"
+    #: ``BILLING_DATABASE_URL`` wins over ``DATABASE_URL``, so that one environment runs all four.
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/capmetiers_billing",
+        validation_alias=AliasChoices("BILLING_DATABASE_URL", "DATABASE_URL"),
+    )

@@ -1,0 +1,1 @@
+"""The booking rules: pure Python, no I/O, no framework."""

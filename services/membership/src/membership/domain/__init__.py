@@ -1,0 +1,1 @@
+"""The membership rules: pure Python, no I/O, no framework."""

@@ -1,0 +1,14 @@
+"""Settings of the membership service, from the environment."""
+
+from pydantic import AliasChoices, Field
+
+from shared.settings import ServiceSettings
+
+
+class MembershipSettings(ServiceSettings):
+    service_name: str = "membership"
+    #: ``MEMBERSHIP_DATABASE_URL`` wins over ``DATABASE_URL``, so that one environment runs all four.
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/capmetiers_membership",
+        validation_alias=AliasChoices("MEMBERSHIP_DATABASE_URL", "DATABASE_URL"),
+    )

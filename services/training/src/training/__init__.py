@@ -1,0 +1,1 @@
+"""Cap Métiers training service: ParcoursPro actions, sessions, enrollments, waiting lists and attendance."""

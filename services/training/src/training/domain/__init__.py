@@ -1,0 +1,1 @@
+"""The training rules: pure Python, no I/O, no framework."""

@@ -1,0 +1,94 @@
+"""Events published by the ParcoursPro training service."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from shared.contracts.base import Event
+
+ActionType = Literal["training", "self_training", "innovation_lab"]
+
+
+class _EnrollmentEvent(Event):
+    producer: ClassVar[str] = "training"
+
+    enrollment_id: UUID
+    session_id: UUID
+    action_id: UUID
+    action_type: ActionType
+    siren: str
+    participant_email: str
+    session_starts_on: date
+
+
+class EnrollmentRequested(_EnrollmentEvent):
+    event_type: ClassVar[str] = "EnrollmentRequested"
+    routing_stem: ClassVar[str] = "enrollment.requested"
+
+    requested_at: datetime
+
+
+class EnrollmentConfirmed(_EnrollmentEvent):
+    event_type: ClassVar[str] = "EnrollmentConfirmed"
+    routing_stem: ClassVar[str] = "enrollment.confirmed"
+
+    confirmed_at: datetime
+
+
+class EnrollmentWaitlisted(_EnrollmentEvent):
+    event_type: ClassVar[str] = "EnrollmentWaitlisted"
+    routing_stem: ClassVar[str] = "enrollment.waitlisted"
+
+    position: int
+    waitlisted_at: datetime
+
+
+class EnrollmentPromoted(_EnrollmentEvent):
+    """A freed place went to the first waiting entry still eligible (T5)."""
+
+    event_type: ClassVar[str] = "EnrollmentPromoted"
+    routing_stem: ClassVar[str] = "enrollment.promoted"
+
+    promoted_at: datetime
+
+
+class EnrollmentCancelled(_EnrollmentEvent):
+    """A place or waiting entry ended; ``counted`` says whether it still counts toward T3."""
+
+    event_type: ClassVar[str] = "EnrollmentCancelled"
+    routing_stem: ClassVar[str] = "enrollment.cancelled"
+
+    counted: bool
+    reason: Literal[
+        "withdrawn_in_time",
+        "withdrawn_late",
+        "session_cancelled",
+        "membership_lapsed",
+        "staff",
+    ]
+    cancelled_at: datetime
+
+
+class AttendanceRecorded(_EnrollmentEvent):
+    event_type: ClassVar[str] = "AttendanceRecorded"
+    routing_stem: ClassVar[str] = "enrollment.attendance_recorded"
+
+    attendance: Literal["present", "absent_justified", "absent_unjustified"]
+    counted: bool
+    recorded_at: datetime
+
+
+class SessionCancelled(Event):
+    """The agency cancelled a session: every place and waiting entry ends, not counted (T8)."""
+
+    event_type: ClassVar[str] = "SessionCancelled"
+    routing_stem: ClassVar[str] = "session.cancelled"
+    producer: ClassVar[str] = "training"
+
+    session_id: UUID
+    action_id: UUID
+    starts_on: date
+    reason: str
+    cancelled_at: datetime

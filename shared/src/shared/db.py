@@ -1,0 +1,76 @@
+"""Async SQLAlchemy engine and session factory, and the Alembic entry point of every service."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import MetaData, pool
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def to_sync_url(url: str) -> str:
+    """The libpq form of an asyncpg URL, for asyncpg.connect and psql."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def alembic_config(service_dir: Path, database_url: str) -> object:
+    from alembic.config import Config
+
+    config = Config(str(service_dir / "alembic.ini"))
+    config.set_main_option("script_location", str(service_dir / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_to_head(service_dir: Path, database_url: str) -> None:
+    """Run a service's migrations (``alembic upgrade head``) against ``database_url``."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = alembic_config(service_dir, database_url)
+    assert isinstance(config, Config)
+    command.upgrade(config, "head")
+
+
+def run_migrations_online(database_url: str, target_metadata: MetaData | None) -> None:
+    """The body of every service's ``migrations/env.py`` (async engine, online mode)."""
+    from alembic import context
+
+    async def _run() -> None:
+        connectable = create_async_engine(database_url, poolclass=pool.NullPool)
+        async with connectable.connect() as connection:
+            await connection.run_sync(_do_run)
+        await connectable.dispose()
+
+    def _do_run(connection: object) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata)  # type: ignore[arg-type]
+        with context.begin_transaction():
+            context.run_migrations()
+
+    asyncio.run(_run())

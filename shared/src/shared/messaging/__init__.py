@@ -1,0 +1,1 @@
+"""The messaging kit: topology, transactional outbox, relay, idempotent inbox, retries, DLQ."""

@@ -1,0 +1,117 @@
+"""Names and declarations of the exchanges and queues, the same for every service.
+
+- one durable topic exchange ``<ns>.events``, routing key ``<aggregate>.<event>.v<major>``;
+- one durable quorum queue per consuming handler, ``<ns>.<service>.<handler>``;
+- per handler queue: retry queues ``<queue>.retry.<delay>ms`` (TTL, then dead-lettered back
+  through the default exchange) and a ``<queue>.dlq`` fed through ``<ns>.dlx``;
+- ``<ns>.journal``: a bounded queue bound to ``#`` that keeps a copy of every event, so an event
+  that no service consumes yet is still routable (an unroutable publish is an error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractExchange
+
+#: How many times RabbitMQ itself redelivers a message whose consumer died before settling it
+#: (a crash loop) before dead-lettering it; failures the consumer sees go through retry queues.
+QUORUM_DELIVERY_LIMIT = 20
+JOURNAL_MAX_LENGTH = 100_000
+
+
+@dataclass(frozen=True)
+class ConsumerQueue:
+    """One consuming handler's queue and the routing keys bound to it."""
+
+    name: str
+    routing_keys: tuple[str, ...]
+    retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
+
+    @property
+    def dlq(self) -> str:
+        return f"{self.name}.dlq"
+
+    def retry_queue(self, delay_ms: int) -> str:
+        return f"{self.name}.retry.{delay_ms}ms"
+
+    def retry_queue_for_attempt(self, attempt: int) -> str:
+        """Retry queue for the ``attempt``-th failure (1-based); the last delay repeats."""
+        delays = self.retry_delays_ms
+        return self.retry_queue(delays[min(attempt, len(delays)) - 1])
+
+    def main_arguments(self, dead_letter_exchange: str) -> dict[str, Any]:
+        return {
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": dead_letter_exchange,
+            "x-dead-letter-routing-key": self.dlq,
+            "x-delivery-limit": QUORUM_DELIVERY_LIMIT,
+        }
+
+
+@dataclass(frozen=True)
+class Topology:
+    namespace: str = "capmetiers"
+    with_journal: bool = True
+    queues: tuple[ConsumerQueue, ...] = field(default_factory=tuple)
+
+    @property
+    def exchange(self) -> str:
+        return f"{self.namespace}.events"
+
+    @property
+    def dead_letter_exchange(self) -> str:
+        return f"{self.namespace}.dlx"
+
+    @property
+    def journal(self) -> str:
+        return f"{self.namespace}.journal"
+
+    def queue_name(self, service: str, handler: str) -> str:
+        return f"{self.namespace}.{service}.{handler}"
+
+
+async def declare_exchange(channel: AbstractChannel, topology: Topology) -> AbstractExchange:
+    exchange = await channel.declare_exchange(
+        topology.exchange, aio_pika.ExchangeType.TOPIC, durable=True
+    )
+    if topology.with_journal:
+        journal = await channel.declare_queue(
+            topology.journal,
+            durable=True,
+            arguments={"x-max-length": JOURNAL_MAX_LENGTH, "x-overflow": "drop-head"},
+        )
+        await journal.bind(exchange, routing_key="#")
+    return exchange
+
+
+async def declare_topology(channel: AbstractChannel, topology: Topology) -> None:
+    """Declare (idempotently) the exchanges and every queue of ``topology``."""
+    exchange = await declare_exchange(channel, topology)
+    dlx = await channel.declare_exchange(
+        topology.dead_letter_exchange, aio_pika.ExchangeType.DIRECT, durable=True
+    )
+    for queue in topology.queues:
+        main = await channel.declare_queue(
+            queue.name,
+            durable=True,
+            arguments=queue.main_arguments(topology.dead_letter_exchange),
+        )
+        for key in queue.routing_keys:
+            await main.bind(exchange, routing_key=key)
+        dlq = await channel.declare_queue(
+            queue.dlq, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        await dlq.bind(dlx, routing_key=queue.dlq)
+        for delay in queue.retry_delays_ms:
+            await channel.declare_queue(
+                queue.retry_queue(delay),
+                durable=True,
+                arguments={
+                    "x-message-ttl": delay,
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": queue.name,
+                },
+            )

@@ -1,0 +1,132 @@
+"""RFC 9457 problem details: every error a client sees, with a stable ``code``.
+
+``code`` is a rule id (``M5``, ``F2``, ``X3``...) where a rule caused the error, else a short
+technical code (``validation``, ``not_found``, ``conflict``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.correlation import current_correlation_id
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """Raise it anywhere in a request to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        title: str,
+        detail: str,
+        *,
+        extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
+
+    def to_dict(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"https://docs.capmetiers.fr/problems/{self.code}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "code": self.code,
+            "correlation_id": current_correlation_id(),
+        }
+        if instance:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+class RuleViolation(Problem):
+    """A business rule refused the request: 422 unless the rule says otherwise (409 conflicts)."""
+
+    def __init__(self, rule: str, detail: str, *, status: int = 422, **extra: Any) -> None:
+        super().__init__(status, rule, f"Rule {rule} not satisfied", detail, extra=extra)
+
+
+class NotFound(Problem):
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(404, "not_found", f"{what} not found", f"No {what.lower()} {key}.")
+
+
+def problem_response(problem: Problem, request: Request) -> JSONResponse:
+    return JSONResponse(
+        problem.to_dict(instance=request.url.path),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=problem.headers,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(exc, request)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {
+                "location": ".".join(str(p) for p in err.get("loc", ())),
+                "message": err.get("msg", ""),
+                "type": err.get("type", ""),
+            }
+            for err in exc.errors()
+        ]
+        summary = "; ".join(f"{e['location']}: {e['message']}" for e in errors[:5])
+        problem = Problem(
+            422,
+            "validation",
+            "Invalid request",
+            f"The request does not have the expected form: {summary}",
+            extra={"errors": errors},
+        )
+        return problem_response(problem, request)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "X3", 403: "X3"}
+        problem = Problem(
+            exc.status_code,
+            codes.get(exc.status_code, "http_error"),
+            str(exc.detail) if exc.status_code != 404 else "Not found",
+            str(exc.detail),
+            headers=exc.headers,
+        )
+        return problem_response(problem, request)
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        problem = Problem(
+            500,
+            "internal",
+            "Internal error",
+            "Something went wrong on our side; nothing was changed. "
+            f"Quote correlation id {current_correlation_id()} to the agency.",
+        )
+        return problem_response(problem, request)
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

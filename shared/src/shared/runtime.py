@@ -1,0 +1,195 @@
+"""One service's wiring: settings, database, unit of work, consumers, relay, worker, app.
+
+Each service builds a :class:`ServiceRuntime` in its ``service.py`` and exposes
+``python -m <service> {api,worker,relay,migrate,all}``; nothing here knows a business rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import aio_pika
+from faststream.rabbit import RabbitBroker
+from faststream.specification.base import Specification
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.asyncapi import build_asyncapi, document_publications
+from shared.db import create_engine, session_factory, upgrade_to_head
+from shared.logging import configure_logging
+from shared.messaging.consumers import EventConsumers
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.topology import Topology, declare_topology
+from shared.settings import ServiceSettings
+from shared.unit_of_work import UnitOfWork
+
+U = TypeVar("U", bound=UnitOfWork)
+S = TypeVar("S", bound=ServiceSettings)
+log = logging.getLogger(__name__)
+
+#: A background job of the worker (a scheduler): runs until cancelled.
+BackgroundJob = Callable[["ServiceRuntime[Any, Any]"], Coroutine[Any, Any, None]]
+
+
+@dataclass
+class ServiceRuntime(Generic[S, U]):
+    name: str
+    version: str
+    settings: S
+    service_dir: Path
+    consumers: EventConsumers[U]
+    make_uow: Callable[[async_sessionmaker[AsyncSession], S], U]
+    background_jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
+
+    # -- database ----------------------------------------------------------------------------
+
+    @cached_property
+    def engine(self) -> AsyncEngine:
+        return create_engine(self.settings.database_url)
+
+    @cached_property
+    def session_factory(self) -> async_sessionmaker[AsyncSession]:
+        return session_factory(self.engine)
+
+    def uow(self) -> U:
+        return self.make_uow(self.session_factory, self.settings)
+
+    def migrate(self) -> None:
+        upgrade_to_head(self.service_dir, self.settings.database_url)
+
+    async def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            await self.engine.dispose()
+
+    # -- messaging ---------------------------------------------------------------------------
+
+    @property
+    def topology(self) -> Topology:
+        return self.consumers.topology(self.settings)
+
+    def build_broker(self) -> RabbitBroker:
+        broker = self.consumers.build_broker(self.settings, self.uow)
+        document_publications(broker, self.name, self.topology)
+        return broker
+
+    @cached_property
+    def asyncapi(self) -> Specification:
+        return build_asyncapi(
+            self.build_broker(), service=self.name, version=self.version
+        ).to_specification()
+
+    async def declare_topology(self) -> None:
+        connection = await aio_pika.connect(self.settings.rabbitmq_url)
+        async with connection:
+            await declare_topology(await connection.channel(), self.topology)
+
+    def relay(self) -> OutboxRelay:
+        return OutboxRelay(
+            database_url=self.settings.database_url,
+            rabbitmq_url=self.settings.rabbitmq_url,
+            topology=self.topology,
+            app_id=self.name,
+            batch_size=self.settings.relay_batch_size,
+            poll_interval_s=self.settings.relay_poll_interval_s,
+        )
+
+    # -- processes ---------------------------------------------------------------------------
+
+    async def run_worker(self) -> None:
+        """Consume this service's queues and run its schedulers until SIGINT/SIGTERM."""
+        await _retry_until_up(self.declare_topology, "RabbitMQ")
+        broker = self.build_broker()
+        await broker.start()
+        jobs = [asyncio.create_task(job(self)) for job in self.background_jobs]
+        log.info("%s worker consuming %d queue(s)", self.name, len(self.topology.queues))
+        try:
+            await _until_signalled()
+        finally:
+            for job in jobs:
+                job.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
+            await broker.stop()
+            await self.dispose()
+
+    async def run_relay(self) -> None:
+        relay = self.relay()
+        task = asyncio.create_task(relay.run())
+        log.info("%s relay started", self.name)
+        stopper = asyncio.create_task(_until_signalled())
+        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        relay.stop()
+        await task
+        stopper.cancel()
+
+    def run_api(self, app_path: str) -> None:
+        import uvicorn
+
+        port = int(os.environ.get("PORT", "8000"))
+        uvicorn.run(
+            app_path,
+            host=os.environ.get("HOST", "127.0.0.1"),
+            port=port,
+            log_config=None,
+            access_log=False,
+        )
+
+    def cli(self, argv: list[str] | None = None, *, app_path: str | None = None) -> None:
+        parser = argparse.ArgumentParser(prog=f"python -m {self.name}")
+        commands = parser.add_subparsers(dest="command", required=True)
+        for name in ("api", "worker", "relay", "migrate"):
+            commands.add_parser(name)
+        dlq = commands.add_parser("dlq", help="list, show or replay dead-lettered messages")
+        dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
+        dlq_commands.add_parser("list")
+        show = dlq_commands.add_parser("show")
+        show.add_argument("queue", help="handler name (on_invoice_paid) or full queue name")
+        show.add_argument("--limit", type=int, default=100)
+        replay = dlq_commands.add_parser("replay")
+        replay.add_argument("queue")
+        replay.add_argument("--message-id", default=None)
+        args = parser.parse_args(argv)
+        configure_logging(self.name, self.settings.log_level, json_logs=self.settings.log_json)
+        if args.command == "dlq":
+            from shared.messaging.dlq import run_command
+
+            raise SystemExit(
+                asyncio.run(run_command(self.settings.rabbitmq_url, self.topology, args))
+            )
+        if args.command == "migrate":
+            self.migrate()
+        elif args.command == "worker":
+            asyncio.run(self.run_worker())
+        elif args.command == "relay":
+            asyncio.run(self.run_relay())
+        else:
+            self.run_api(app_path or f"{self.name}.app:app")
+
+
+async def _until_signalled() -> None:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def _retry_until_up(action: Callable[[], Awaitable[None]], what: str) -> None:
+    delay = 0.5
+    while True:
+        try:
+            await action()
+            return
+        except (OSError, aio_pika.exceptions.AMQPError) as exc:
+            log.warning("%s not reachable (%s); retrying in %.1fs", what, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10)

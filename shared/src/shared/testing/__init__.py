@@ -1,0 +1,1 @@
+"""Test harness: servers chosen once, a fresh migrated database per service, an AMQP namespace."""

@@ -1,0 +1,157 @@
+"""The pytest plugin loaded by the root configuration (``-p shared.testing.plugin``).
+
+Fixtures:
+- ``test_servers``: the PostgreSQL and RabbitMQ of this run (see :mod:`shared.testing.servers`);
+- ``migrated_database``: ``await migrated_database("billing", service_dir)`` gives the URL of a
+  fresh database of this run, built by the service's Alembic migrations (once per session);
+- ``service_settings``: settings of a service class pointed at this run's servers, database and
+  AMQP namespace, with short retry delays;
+- ``broker_control``: drop connections or restart the broker, for fault tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aio_pika
+import asyncpg
+import pytest
+
+from shared.db import to_sync_url, upgrade_to_head
+from shared.settings import ServiceSettings
+from shared.testing.servers import (
+    BrokerControl,
+    ServersUnavailableError,
+    TestServers,
+    resolve_servers,
+)
+
+S = TypeVar("S", bound=ServiceSettings)
+
+_servers: TestServers | None = None
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def test_servers() -> TestServers:
+    global _servers
+    if _servers is None:
+        try:
+            _servers = resolve_servers()
+        except ServersUnavailableError as exc:
+            if _in_ci():
+                pytest.fail(str(exc), pytrace=False)
+            pytest.skip(str(exc))
+    return _servers
+
+
+@pytest.fixture(scope="session")
+async def migrated_database(
+    test_servers: TestServers,
+) -> AsyncIterator[Callable[[str, Path], Awaitable[str]]]:
+    created: dict[str, str] = {}
+    lock = asyncio.Lock()
+    admin_dsn = to_sync_url(test_servers.database_url)
+
+    async def make(name: str, service_dir: Path) -> str:
+        async with lock:
+            if name in created:
+                return created[name]
+            db_name = test_servers.database_name(name)
+            conn = await asyncpg.connect(admin_dsn)
+            try:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+                await conn.execute(f'CREATE DATABASE "{db_name}"')
+            finally:
+                await conn.close()
+            url = test_servers.database_url_for(name)
+            await asyncio.to_thread(upgrade_to_head, service_dir, url)
+            created[name] = url
+            return url
+
+    yield make
+
+    if os.environ.get("KEEP_TEST_DATABASES"):
+        return
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        for name in created:
+            await conn.execute(
+                f'DROP DATABASE IF EXISTS "{test_servers.database_name(name)}" WITH (FORCE)'
+            )
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def service_settings(test_servers: TestServers) -> Callable[..., Any]:
+    def make(settings_class: type[S], database_url: str, **overrides: Any) -> S:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "rabbitmq_url": test_servers.rabbitmq_url,
+            "rabbitmq_namespace": test_servers.namespace,
+            "consumer_retry_delays_ms": [100, 300],
+            "consumer_max_attempts": 3,
+            "relay_poll_interval_s": 0.2,
+            "log_json": False,
+        }
+        values.update(overrides)
+        return settings_class.model_validate(values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def broker_control(test_servers: TestServers) -> BrokerControl:
+    if test_servers.broker_control is None:
+        pytest.fail("this run cannot control the broker (no rabbitmqctl, no container)")
+    return test_servers.broker_control
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _servers
+    if _servers is None:
+        return
+    if _servers.origin != "testcontainers":
+        _delete_namespace(_servers.namespace, _servers.rabbitmq_url)
+    _servers.stop()
+    _servers = None
+
+
+def _delete_namespace(namespace: str, url: str) -> None:
+    """Best effort: remove this run's queues and exchanges from a shared local broker."""
+    if not shutil.which("rabbitmqctl"):
+        return
+    names: dict[str, list[str]] = {}
+    for kind, command in (("queue", "list_queues"), ("exchange", "list_exchanges")):
+        try:
+            listed = subprocess.run(
+                ["rabbitmqctl", "-q", command, "name"],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            ).stdout.split()
+        except (subprocess.SubprocessError, OSError):
+            return
+        names[kind] = [n for n in listed if n.startswith(f"{namespace}.")]
+
+    async def delete() -> None:
+        connection = await aio_pika.connect(url)
+        async with connection:
+            channel = await connection.channel()
+            for queue in names["queue"]:
+                await channel.queue_delete(queue)
+            for exchange in names["exchange"]:
+                await channel.exchange_delete(exchange)
+
+    asyncio.run(delete())

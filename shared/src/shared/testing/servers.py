@@ -1,0 +1,136 @@
+"""Where the test servers come from, decided once per test session.
+
+1. ``TEST_DATABASE_URL`` and ``TEST_RABBITMQ_URL`` when set (CI here);
+2. testcontainers when a Docker engine answers (a developer's laptop);
+3. the servers of this machine when they answer on their usual ports;
+4. otherwise the run fails under ``CI=true`` and skips elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+LOCAL_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+LOCAL_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+class ServersUnavailableError(RuntimeError):
+    pass
+
+
+@dataclass
+class BrokerControl:
+    """Disturbs the broker for fault tests: drop every connection, or restart the server."""
+
+    run: Callable[[list[str]], None]
+
+    def drop_connections(self) -> None:
+        self.run(["rabbitmqctl", "close_all_connections", "fault injected by a test"])
+
+    def restart(self) -> None:
+        self.run(["rabbitmqctl", "stop_app"])
+        self.run(["rabbitmqctl", "start_app"])
+        self.run(["rabbitmqctl", "await_startup"])
+
+
+@dataclass
+class TestServers:
+    #: Admin URL of the PostgreSQL server (asyncpg dialect, database ``postgres``).
+    database_url: str
+    rabbitmq_url: str
+    origin: str
+    broker_control: BrokerControl | None = None
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    _containers: list[Any] = field(default_factory=list)
+
+    @property
+    def namespace(self) -> str:
+        return f"test{self.run_id}"
+
+    def database_url_for(self, name: str) -> str:
+        base, _, _ = self.database_url.rpartition("/")
+        return f"{base}/{self.database_name(name)}"
+
+    def database_name(self, name: str) -> str:
+        return f"test_{name}_{self.run_id}"
+
+    def stop(self) -> None:
+        for container in self._containers:
+            container.stop()
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        client = docker.from_env(timeout=3)
+        client.ping()
+        return True
+    except Exception:
+        return False
+
+
+def _local_control(args: list[str]) -> None:
+    subprocess.run(args, check=True, capture_output=True, timeout=120)
+
+
+def _from_containers() -> TestServers:
+    from testcontainers.postgres import PostgresContainer
+    from testcontainers.rabbitmq import RabbitMqContainer
+
+    postgres = PostgresContainer("postgres:16-alpine", username="postgres", password="postgres")
+    postgres.start()
+    rabbit = RabbitMqContainer("rabbitmq:3.13-alpine")
+    rabbit.start()
+
+    def control(args: list[str]) -> None:
+        code, output = rabbit.exec(args)
+        if code != 0:
+            raise RuntimeError(output)
+
+    host = postgres.get_container_host_ip()
+    servers = TestServers(
+        database_url=(
+            f"postgresql+asyncpg://postgres:postgres@{host}:"
+            f"{postgres.get_exposed_port(5432)}/postgres"
+        ),
+        rabbitmq_url=(
+            f"amqp://guest:guest@{rabbit.get_container_host_ip()}:{rabbit.get_exposed_port(5672)}/"
+        ),
+        origin="testcontainers",
+        broker_control=BrokerControl(control),
+    )
+    servers._containers.extend([postgres, rabbit])
+    return servers
+
+
+def resolve_servers() -> TestServers:
+    local_control = BrokerControl(_local_control) if shutil.which("rabbitmqctl") else None
+    db = os.environ.get("TEST_DATABASE_URL")
+    mq = os.environ.get("TEST_RABBITMQ_URL")
+    if db and mq:
+        db = db.replace("postgresql://", "postgresql+asyncpg://", 1)
+        return TestServers(db, mq, "environment", broker_control=local_control)
+    if _docker_answers():
+        return _from_containers()
+    if _answers("127.0.0.1", 5432) and _answers("127.0.0.1", 5672):
+        return TestServers(LOCAL_DATABASE_URL, LOCAL_RABBITMQ_URL, "local", local_control)
+    raise ServersUnavailableError(
+        "No PostgreSQL/RabbitMQ for the tests: set TEST_DATABASE_URL and TEST_RABBITMQ_URL, "
+        "or run a Docker engine, or start the local servers."
+    )

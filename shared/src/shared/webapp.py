@@ -1,0 +1,138 @@
+"""The FastAPI application every service builds: problems, auth, health, correlation, AsyncAPI."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+import aio_pika
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from faststream.specification.asyncapi.site import get_asyncapi_html
+from faststream.specification.base import Specification
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth.tokens import TokenVerifier
+from shared.correlation import bind, new_id
+from shared.problems import PROBLEM_JSON, install_problem_handlers
+from shared.settings import ServiceSettings
+
+CORRELATION_HEADER = "x-correlation-id"
+
+
+class CorrelationMiddleware:
+    """Takes the request's ``X-Correlation-ID`` (or makes one) for logs, events and the reply."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(CORRELATION_HEADER.encode())
+        correlation_id = incoming.decode()[:100] if incoming else new_id()
+        bind(correlation_id, None)
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((CORRELATION_HEADER.encode(), correlation_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
+def health_router(engine_getter: Callable[[], AsyncEngine], rabbitmq_url: str) -> APIRouter:
+    router = APIRouter(prefix="/health", tags=["health"])
+
+    @router.get("/live", summary="The process answers")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/ready", summary="The database and the broker answer")
+    async def ready() -> Response:
+        checks = {
+            "database": await _check_database(engine_getter()),
+            "broker": await _check_broker(rabbitmq_url),
+        }
+        ok = all(v == "ok" for v in checks.values())
+        body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": checks}
+        if ok:
+            return JSONResponse(body)
+        body.update(
+            {
+                "title": "Not ready",
+                "code": "not_ready",
+                "status": 503,
+                "detail": "; ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"),
+            }
+        )
+        return JSONResponse(body, status_code=503, media_type=PROBLEM_JSON)
+
+    return router
+
+
+async def _check_database(engine: AsyncEngine) -> str:
+    try:
+        async with asyncio.timeout(2):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"[:200]
+
+
+async def _check_broker(url: str) -> str:
+    try:
+        connection = await aio_pika.connect(url, timeout=2)
+        await connection.close()
+        return "ok"
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"[:200]
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    title: str,
+    description: str,
+    version: str,
+    routers: Sequence[APIRouter],
+    engine_getter: Callable[[], AsyncEngine],
+    asyncapi: Callable[[], Specification],
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    on_shutdown: Callable[[], Awaitable[None]] | None = None,
+) -> FastAPI:
+    @asynccontextmanager
+    async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if lifespan is not None:
+            async with lifespan(app):
+                yield
+        else:
+            yield
+        if on_shutdown is not None:
+            await on_shutdown()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=_lifespan)
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(settings.auth)
+    install_problem_handlers(app)
+    app.add_middleware(CorrelationMiddleware)
+    app.include_router(health_router(engine_getter, settings.rabbitmq_url))
+    for router in routers:
+        app.include_router(router)
+
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi_document() -> Response:
+        return Response(asyncapi().to_json(), media_type="application/json")
+
+    @app.get("/asyncapi", include_in_schema=False)
+    async def asyncapi_page() -> HTMLResponse:
+        return HTMLResponse(get_asyncapi_html(asyncapi(), try_it_out_path=None))
+
+    return app

@@ -1,0 +1,110 @@
+"""Fixtures of the kit's integration tests: the probe service on the real servers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from faststream.rabbit import RabbitBroker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.db import create_engine, session_factory
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.topology import Topology
+from shared.testing.probe.kit import PROBE_DIR, ProbeSettings, consumers
+from shared.unit_of_work import UnitOfWork
+
+
+@pytest.fixture(scope="session")
+async def probe_settings(migrated_database: Any, service_settings: Any) -> ProbeSettings:
+    url = await migrated_database("probe", PROBE_DIR)
+    settings: ProbeSettings = service_settings(ProbeSettings, url)
+    return settings
+
+
+@pytest.fixture(scope="session")
+async def probe_engine(probe_settings: ProbeSettings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(probe_settings.database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def probe_sessions(probe_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(probe_engine)
+
+
+@pytest.fixture
+def probe_uow(probe_sessions: async_sessionmaker[AsyncSession]) -> Callable[[], UnitOfWork]:
+    return lambda: UnitOfWork(probe_sessions)
+
+
+@pytest.fixture
+def make_relay(probe_settings: ProbeSettings) -> Callable[..., OutboxRelay]:
+    def make(**overrides: Any) -> OutboxRelay:
+        values: dict[str, Any] = {
+            "database_url": probe_settings.database_url,
+            "rabbitmq_url": probe_settings.rabbitmq_url,
+            "topology": consumers.topology(probe_settings),
+            "app_id": "probe",
+            "batch_size": 50,
+            "poll_interval_s": 0.2,
+        }
+        values.update(overrides)
+        return OutboxRelay(**values)
+
+    return make
+
+
+@pytest.fixture
+def relay_running() -> Callable[[OutboxRelay], contextlib.AbstractAsyncContextManager[OutboxRelay]]:
+    return running
+
+
+@contextlib.asynccontextmanager
+async def running(relay: OutboxRelay) -> AsyncIterator[OutboxRelay]:
+    task = asyncio.create_task(relay.run())
+    try:
+        yield relay
+    finally:
+        relay.stop()
+        await task
+
+
+@pytest.fixture
+async def probe_consumer(
+    probe_settings: ProbeSettings, probe_uow: Callable[[], UnitOfWork]
+) -> AsyncIterator[RabbitBroker]:
+    """The probe's consumer running in this process on the real broker."""
+    import aio_pika
+
+    from shared.messaging.topology import declare_topology
+
+    topology: Topology = consumers.topology(probe_settings)
+    connection = await aio_pika.connect(probe_settings.rabbitmq_url)
+    async with connection:
+        await declare_topology(await connection.channel(), topology)
+    broker = consumers.build_broker(probe_settings, probe_uow)
+    await broker.start()
+    yield broker
+    await broker.stop()
+
+
+@pytest.fixture
+def applied_count(
+    probe_sessions: async_sessionmaker[AsyncSession],
+) -> Callable[[str], Awaitable[int]]:
+    """How many times the probe consumer applied an event for ``siren``."""
+    return lambda siren: count_applied(probe_sessions, siren)
+
+
+async def count_applied(sessions: async_sessionmaker[AsyncSession], siren: str) -> int:
+    async with sessions() as session:
+        result = await session.execute(
+            text("SELECT count(*) FROM applied WHERE siren = :s"), {"s": siren}
+        )
+        return int(result.scalar_one())
