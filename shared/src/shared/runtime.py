@@ -24,6 +24,7 @@ from faststream.specification.base import Specification
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.asyncapi import build_asyncapi, document_publications
+from shared.clock import Clock, SystemClock
 from shared.db import create_engine, session_factory, upgrade_to_head
 from shared.logging import configure_logging
 from shared.messaging.consumers import EventConsumers
@@ -49,6 +50,8 @@ class ServiceRuntime(Generic[S, U]):
     consumers: EventConsumers[U]
     make_uow: Callable[[async_sessionmaker[AsyncSession], S], U]
     background_jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
+    #: Every time-dependent rule reads the date here; tests set a FixedClock.
+    clock: Clock = field(default_factory=SystemClock)
 
     # -- database ----------------------------------------------------------------------------
 
@@ -172,6 +175,26 @@ class ServiceRuntime(Generic[S, U]):
             asyncio.run(self.run_relay())
         else:
             self.run_api(app_path or f"{self.name}.app:app")
+
+
+def every(
+    seconds: float, task: Callable[[ServiceRuntime[Any, Any]], Awaitable[object]]
+) -> BackgroundJob:
+    """A worker job running ``task`` now and then every ``seconds``; a failure is logged, not fatal.
+
+    Scheduled tasks must be idempotent: re-running one for a day already done changes nothing.
+    """
+
+    async def job(runtime: ServiceRuntime[Any, Any]) -> None:
+        while True:
+            try:
+                await task(runtime)
+            except Exception:
+                log.exception("%s: scheduled task %s failed", runtime.name, task.__name__)
+            await asyncio.sleep(seconds)
+
+    job.__name__ = f"every_{int(seconds)}s_{task.__name__}"
+    return job
 
 
 async def _until_signalled() -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 import aio_pika
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from faststream.specification.asyncapi.site import get_asyncapi_html
-from faststream.specification.base import Specification
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,7 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.auth.tokens import TokenVerifier
 from shared.correlation import bind, new_id
 from shared.problems import PROBLEM_JSON, install_problem_handlers
-from shared.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from shared.runtime import ServiceRuntime
 
 CORRELATION_HEADER = "x-correlation-id"
 
@@ -97,17 +99,17 @@ async def _check_broker(url: str) -> str:
 
 
 def create_service_app(
+    runtime: ServiceRuntime[Any, Any],
     *,
-    settings: ServiceSettings,
     title: str,
     description: str,
-    version: str,
     routers: Sequence[APIRouter],
-    engine_getter: Callable[[], AsyncEngine],
-    asyncapi: Callable[[], Specification],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
-    on_shutdown: Callable[[], Awaitable[None]] | None = None,
 ) -> FastAPI:
+    """The service's app; routes reach the runtime (settings, clock, unit of work) through
+    ``request.app.state.runtime``."""
+    settings = runtime.settings
+
     @asynccontextmanager
     async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if lifespan is not None:
@@ -115,24 +117,24 @@ def create_service_app(
                 yield
         else:
             yield
-        if on_shutdown is not None:
-            await on_shutdown()
+        await runtime.dispose()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=_lifespan)
+    app = FastAPI(title=title, description=description, version=runtime.version, lifespan=_lifespan)
+    app.state.runtime = runtime
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings.auth)
     install_problem_handlers(app)
     app.add_middleware(CorrelationMiddleware)
-    app.include_router(health_router(engine_getter, settings.rabbitmq_url))
+    app.include_router(health_router(lambda: runtime.engine, settings.rabbitmq_url))
     for router in routers:
         app.include_router(router)
 
     @app.get("/asyncapi.json", include_in_schema=False)
     async def asyncapi_document() -> Response:
-        return Response(asyncapi().to_json(), media_type="application/json")
+        return Response(runtime.asyncapi.to_json(), media_type="application/json")
 
     @app.get("/asyncapi", include_in_schema=False)
     async def asyncapi_page() -> HTMLResponse:
-        return HTMLResponse(get_asyncapi_html(asyncapi(), try_it_out_path=None))
+        return HTMLResponse(get_asyncapi_html(runtime.asyncapi, try_it_out_path=None))
 
     return app

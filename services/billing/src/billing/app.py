@@ -2,21 +2,18 @@
 
 from fastapi import FastAPI
 
+import billing
 from billing.api import routers
-from billing.service import runtime
+from billing.service import BillingRuntime, runtime
 from shared.webapp import create_service_app
 
 
-def create_app() -> FastAPI:
+def create_app(service: BillingRuntime = runtime) -> FastAPI:
     return create_service_app(
-        settings=runtime.settings,
+        service,
         title="Cap Métiers billing",
-        description="Customers, invoices, credit notes, payments, reconciliation and accounting exports.",
-        version=runtime.version,
+        description=(billing.__doc__ or "").strip(),
         routers=routers,
-        engine_getter=lambda: runtime.engine,
-        asyncapi=lambda: runtime.asyncapi,
-        on_shutdown=runtime.dispose,
     )
 
 

@@ -5,15 +5,25 @@ from pathlib import Path
 from billing.consumers import consumers
 from billing.settings import BillingSettings
 from billing.unit_of_work import BillingUnitOfWork
+from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
-runtime: ServiceRuntime[BillingSettings, BillingUnitOfWork] = ServiceRuntime(
-    name="billing",
-    version="0.1.0",
-    settings=BillingSettings(),
-    service_dir=SERVICE_DIR,
-    consumers=consumers,
-    make_uow=BillingUnitOfWork,
-)
+BillingRuntime = ServiceRuntime[BillingSettings, BillingUnitOfWork]
+
+
+def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> BillingRuntime:
+    """The service with its settings and clock: the app, the worker and tests all start here."""
+    return ServiceRuntime(
+        name="billing",
+        version="0.1.0",
+        settings=settings,
+        service_dir=SERVICE_DIR,
+        consumers=consumers,
+        make_uow=BillingUnitOfWork,
+        clock=clock or SystemClock(),
+    )
+
+
+runtime = build_runtime(BillingSettings())

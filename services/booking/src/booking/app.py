@@ -2,21 +2,18 @@
 
 from fastapi import FastAPI
 
+import booking
 from booking.api import routers
-from booking.service import runtime
+from booking.service import BookingRuntime, runtime
 from shared.webapp import create_service_app
 
 
-def create_app() -> FastAPI:
+def create_app(service: BookingRuntime = runtime) -> FastAPI:
     return create_service_app(
-        settings=runtime.settings,
+        service,
         title="Cap Métiers booking",
-        description="Rooms, the auditorium and the Lab Studio at the Pessac site: bookings and yearly credits.",
-        version=runtime.version,
+        description=(booking.__doc__ or "").strip(),
         routers=routers,
-        engine_getter=lambda: runtime.engine,
-        asyncapi=lambda: runtime.asyncapi,
-        on_shutdown=runtime.dispose,
     )
 
 

@@ -2,21 +2,18 @@
 
 from fastapi import FastAPI
 
+import membership
 from membership.api import routers
-from membership.service import runtime
+from membership.service import MembershipRuntime, runtime
 from shared.webapp import create_service_app
 
 
-def create_app() -> FastAPI:
+def create_app(service: MembershipRuntime = runtime) -> FastAPI:
     return create_service_app(
-        settings=runtime.settings,
+        service,
         title="Cap Métiers membership",
-        description="Structures, establishments, applications, board decisions, memberships per year, Qualiopi, renewal campaigns.",
-        version=runtime.version,
+        description=(membership.__doc__ or "").strip(),
         routers=routers,
-        engine_getter=lambda: runtime.engine,
-        asyncapi=lambda: runtime.asyncapi,
-        on_shutdown=runtime.dispose,
     )
 
 

@@ -2,21 +2,18 @@
 
 from fastapi import FastAPI
 
+import training
 from shared.webapp import create_service_app
 from training.api import routers
-from training.service import runtime
+from training.service import TrainingRuntime, runtime
 
 
-def create_app() -> FastAPI:
+def create_app(service: TrainingRuntime = runtime) -> FastAPI:
     return create_service_app(
-        settings=runtime.settings,
+        service,
         title="Cap Métiers training",
-        description="ParcoursPro actions, sessions, enrollments, waiting lists and attendance.",
-        version=runtime.version,
+        description=(training.__doc__ or "").strip(),
         routers=routers,
-        engine_getter=lambda: runtime.engine,
-        asyncapi=lambda: runtime.asyncapi,
-        on_shutdown=runtime.dispose,
     )
 
 

@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 
 
 async def wait_until(
-    predicate: Callable[[], Awaitable[bool]], timeout: float = 15.0, interval: float = 0.05
+    predicate: Callable[[], Awaitable[bool]], within: float = 15.0, interval: float = 0.05
 ) -> None:
-    """Poll ``predicate`` until it holds; fail the test after ``timeout`` seconds."""
+    """Poll ``predicate`` until it holds; fail the test after ``within`` seconds."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not await predicate():
         if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
+            raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(interval)
