@@ -1,0 +1,41 @@
+# The two commands of the quick start are `make run` and `make test`.
+SHELL := /bin/bash
+UV ?= uv
+
+.PHONY: install servers prepare run test lint format typecheck bench token
+
+install:  ## Install the locked dependencies of every package (uv workspace)
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
+	$(UV) sync --all-packages --frozen
+
+servers:  ## Make sure PostgreSQL and RabbitMQ answer (start them if needed)
+	./scripts/ensure-servers.sh
+
+prepare: install servers  ## Create the four databases and run every migration
+	$(UV) run --no-sync python scripts/prepare.py
+
+run: prepare  ## Run the whole platform: 4 APIs, 4 workers, 4 relays (Ctrl-C stops all)
+	@echo "membership  http://127.0.0.1:8001/docs   events: http://127.0.0.1:8001/asyncapi"
+	@echo "training    http://127.0.0.1:8002/docs   events: http://127.0.0.1:8002/asyncapi"
+	@echo "booking     http://127.0.0.1:8003/docs   events: http://127.0.0.1:8003/asyncapi"
+	@echo "billing     http://127.0.0.1:8004/docs   events: http://127.0.0.1:8004/asyncapi"
+	@echo "a token:    uv run capmetiers-token staff"
+	$(UV) run --no-sync honcho start -f Procfile
+
+test: install servers  ## Run every test on the real PostgreSQL and RabbitMQ
+	$(UV) run --no-sync pytest
+
+lint: install  ## ruff and mypy, as CI runs them
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+	$(UV) run --no-sync mypy
+
+format:
+	$(UV) run --no-sync ruff check --fix .
+	$(UV) run --no-sync ruff format .
+
+typecheck:
+	$(UV) run --no-sync mypy
+
+token:  ## make token ROLE=member SIREN=123456782
+	$(UV) run --no-sync capmetiers-token $(or $(ROLE),staff) $(if $(SIREN),--siren $(SIREN))

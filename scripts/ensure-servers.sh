@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL (127.0.0.1:5432) and RabbitMQ (127.0.0.1:5672) answer.
+# Installed but stopped on this machine: starts them. Absent, with a Docker engine: starts them
+# from deploy/compose.yaml. Never assumes state left by hand; waits until both answer.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() {
+  local port=$1 name=$2
+  for _ in $(seq 1 120); do
+    if answers "$port"; then echo "$name answers on 127.0.0.1:$port"; return 0; fi
+    sleep 1
+  done
+  echo "$name does not answer on 127.0.0.1:$port" >&2
+  return 1
+}
+
+docker_answers() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
+
+start_postgres() {
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    local version
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  elif docker_answers; then
+    docker compose -f "$here/deploy/compose.yaml" up -d postgres
+  else
+    echo "PostgreSQL is neither running, nor installed, nor startable with Docker" >&2
+    return 1
+  fi
+}
+
+start_rabbitmq() {
+  if command -v rabbitmq-server >/dev/null 2>&1; then
+    rabbitmq-server -detached || true
+    command -v rabbitmqctl >/dev/null 2>&1 && rabbitmqctl await_startup --timeout 120 >/dev/null 2>&1 || true
+  elif docker_answers; then
+    docker compose -f "$here/deploy/compose.yaml" up -d rabbitmq
+  else
+    echo "RabbitMQ is neither running, nor installed, nor startable with Docker" >&2
+    return 1
+  fi
+}
+
+answers 5432 || start_postgres
+wait_for 5432 PostgreSQL
+answers 5672 || start_rabbitmq
+wait_for 5672 RabbitMQ

@@ -1,0 +1,59 @@
+"""The public event contract changes only deliberately.
+
+Each event version has a JSON Schema snapshot of what travels (the envelope with its typed
+payload) and its routing key. A change to a published model fails here until the snapshot is
+regenerated on purpose: ``UPDATE_CONTRACT_SNAPSHOTS=1 uv run pytest shared/tests/contracts``.
+Adding an optional field keeps the version; anything breaking needs a new version (a new model
+and routing key ``.v2`` published beside the old one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from shared.asyncapi import envelope_of
+from shared.contracts import REGISTRY, EventSpec
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+SPECS = sorted(REGISTRY, key=lambda s: (s.event_type, s.version))
+
+
+def snapshot_of(spec: EventSpec) -> dict[str, object]:
+    return {
+        "event_type": spec.event_type,
+        "event_version": spec.version,
+        "routing_key": spec.routing_key,
+        "producer": spec.producer,
+        "schema": envelope_of(spec.model).model_json_schema(mode="serialization"),
+    }
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"{s.event_type}.v{s.version}")
+def test_x2_published_event_matches_its_schema_snapshot(spec: EventSpec) -> None:
+    path = SNAPSHOTS / f"{spec.event_type}.v{spec.version}.json"
+    current = snapshot_of(spec)
+    if os.environ.get("UPDATE_CONTRACT_SNAPSHOTS"):
+        path.write_text(json.dumps(current, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    assert path.exists(), f"no snapshot for {spec.event_type} v{spec.version}: see module doc"
+    assert json.loads(path.read_text()) == current, (
+        f"the published contract of {spec.event_type} v{spec.version} changed; "
+        "if that is deliberate and compatible, regenerate the snapshot (see module doc)"
+    )
+
+
+def test_x2_every_snapshot_belongs_to_a_registered_event() -> None:
+    known = {f"{s.event_type}.v{s.version}.json" for s in SPECS}
+    stale = sorted(p.name for p in SNAPSHOTS.glob("*.json") if p.name not in known)
+    assert not stale, f"snapshots of events no longer published: {stale}"
+
+
+def test_x2_routing_keys_follow_aggregate_event_version() -> None:
+    for spec in SPECS:
+        stem, _, version = spec.routing_key.rpartition(".")
+        assert version == f"v{spec.version}"
+        assert len(stem.split(".")) == 2, spec.routing_key
+        assert spec.routing_key == spec.routing_key.lower()
