@@ -57,3 +57,12 @@ def test_x2_routing_keys_follow_aggregate_event_version() -> None:
         assert version == f"v{spec.version}"
         assert len(stem.split(".")) == 2, spec.routing_key
         assert spec.routing_key == spec.routing_key.lower()
+
+
+def test_x2_published_catalogue_document_is_current() -> None:
+    from shared.contracts.catalogue import render
+
+    document = Path(__file__).resolve().parents[3] / "docs" / "events.md"
+    assert document.read_text() == render(), (
+        "docs/events.md is stale: uv run python -m shared.contracts.catalogue > docs/events.md"
+    )
