@@ -108,3 +108,106 @@ async def count_applied(sessions: async_sessionmaker[AsyncSession], siren: str) 
             text("SELECT count(*) FROM applied WHERE siren = :s"), {"s": siren}
         )
         return int(result.scalar_one())
+
+
+# -- an isolated probe per test: its own database and AMQP namespace ------------------------
+
+
+class ProbeWorld:
+    """The probe service in a database and namespace of its own, so a fault test sees only its
+    own outbox rows, queues and deliveries."""
+
+    def __init__(self, settings: ProbeSettings) -> None:
+        self.settings = settings
+        self.topology: Topology = consumers.topology(settings)
+        self.queue = self.topology.queues[0]
+        self.engine = create_engine(settings.database_url)
+        self.sessions = session_factory(self.engine)
+        self.tap_name = f"{settings.rabbitmq_namespace}.tap"
+        self.delivered: list[str] = []
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    def relay(self, **overrides: Any) -> OutboxRelay:
+        values: dict[str, Any] = {
+            "database_url": self.settings.database_url,
+            "rabbitmq_url": self.settings.rabbitmq_url,
+            "topology": self.topology,
+            "app_id": "probe",
+            "batch_size": 50,
+            "poll_interval_s": 0.1,
+        }
+        values.update(overrides)
+        return OutboxRelay(**values)
+
+    async def declare(self, *, tap: bool = True) -> None:
+        """The topology, and a tap queue bound to ``#`` that counts every publication."""
+        import aio_pika
+
+        from shared.messaging.topology import declare_topology
+
+        connection = await aio_pika.connect(self.settings.rabbitmq_url)
+        async with connection:
+            channel = await connection.channel()
+            await declare_topology(channel, self.topology)
+            if tap:
+                queue = await channel.declare_queue(self.tap_name, durable=True)
+                await queue.bind(self.topology.exchange, routing_key="#")
+
+    @contextlib.asynccontextmanager
+    async def consumer(self) -> AsyncIterator[RabbitBroker]:
+        broker = consumers.build_broker(self.settings, self.uow)
+        await broker.start()
+        try:
+            yield broker
+        finally:
+            await broker.stop()
+
+    async def drain_tap(self) -> list[str]:
+        """Take what reached the tap since the last call; all of it is kept in ``delivered``."""
+        import aio_pika
+
+        connection = await aio_pika.connect(self.settings.rabbitmq_url)
+        async with connection:
+            channel = await connection.channel()
+            queue = await channel.declare_queue(self.tap_name, passive=True)
+            while (message := await queue.get(no_ack=True, fail=False)) is not None:
+                assert message.message_id is not None
+                self.delivered.append(message.message_id)
+        return self.delivered
+
+    async def scalar(self, sql: str, **params: Any) -> Any:
+        async with self.sessions() as session:
+            return (await session.execute(text(sql), params)).scalar_one()
+
+    async def pending(self) -> int:
+        return int(await self.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+
+    async def applied(self, siren: str) -> int:
+        return int(await self.scalar("SELECT count(*) FROM applied WHERE siren = :s", s=siren))
+
+    async def applied_total(self) -> int:
+        return int(await self.scalar("SELECT count(*) FROM applied"))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+@pytest.fixture
+async def probe_world(
+    migrated_database: Any, service_settings: Any, test_servers: Any
+) -> AsyncIterator[Callable[..., Awaitable[ProbeWorld]]]:
+    """``await probe_world("tag", **settings)``: a fresh isolated probe (database + namespace)."""
+    worlds: list[ProbeWorld] = []
+
+    async def make(tag: str, **overrides: Any) -> ProbeWorld:
+        url = await migrated_database(f"probe_{tag}", PROBE_DIR)
+        overrides.setdefault("rabbitmq_namespace", f"{test_servers.namespace}.{tag}")
+        world = ProbeWorld(service_settings(ProbeSettings, url, **overrides))
+        worlds.append(world)
+        return world
+
+    yield make
+    for world in worlds:
+        await world.close()

@@ -58,6 +58,16 @@ def handler_name(model: type[Event]) -> str:
     return "on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", model.event_type).lower()
 
 
+@dataclass
+class ConsumerStats:
+    """What the subscribers of one :class:`EventConsumers` did since the process started."""
+
+    applied: int = 0
+    duplicates: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+
+
 @dataclass(frozen=True)
 class Registration(Generic[U]):
     model: type[Event]
@@ -69,6 +79,7 @@ class EventConsumers(Generic[U]):
     def __init__(self, service: str) -> None:
         self.service = service
         self._registrations: list[Registration[U]] = []
+        self.stats = ConsumerStats()
 
     def on(
         self, model: type[Event], *, name: str | None = None
@@ -120,6 +131,7 @@ class EventConsumers(Generic[U]):
                 broker=broker,
                 uow_factory=uow_factory,
                 max_attempts=settings.consumer_max_attempts,
+                stats=self.stats,
             )
             broker.subscriber(
                 RabbitQueue(
@@ -151,6 +163,7 @@ class _Delivery(Generic[U]):
     broker: RabbitBroker
     uow_factory: Callable[[], U]
     max_attempts: int
+    stats: ConsumerStats
 
     async def consume(self, body: Any, message: RabbitMessage) -> None:
         """Subscriber body: ``body`` is left undecoded, the envelope is parsed in :meth:`handle`."""
@@ -163,12 +176,20 @@ class _Delivery(Generic[U]):
             envelope = Envelope.model_validate_json(message.body)
             event = REGISTRY.decode(envelope)
         except (ValidationError, UnknownEventError, ValueError) as exc:
+            log.error(
+                "%s: undecodable message %s parked in %s: %s",
+                self.queue.name,
+                message.message_id,
+                self.queue.dlq,
+                exc,
+            )
             await self._dead_letter(message, attempt, f"undecodable: {exc}")
+            self.stats.dead_lettered += 1
             await message.ack()
             return
         bind(envelope.correlation_id, str(envelope.message_id))
         try:
-            await self.apply(event, envelope)
+            applied = await self.apply(event, envelope)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
             if attempt >= self.max_attempts:
@@ -182,6 +203,7 @@ class _Delivery(Generic[U]):
                     error,
                 )
                 await self._dead_letter(message, attempt, error)
+                self.stats.dead_lettered += 1
             else:
                 log.warning(
                     "%s: %s %s failed (attempt %d), will retry: %s",
@@ -194,6 +216,12 @@ class _Delivery(Generic[U]):
                 await self._republish(
                     message, self.queue.retry_queue_for_attempt(attempt), attempt + 1, error
                 )
+                self.stats.retried += 1
+        else:
+            if applied:
+                self.stats.applied += 1
+            else:
+                self.stats.duplicates += 1
         await message.ack()
 
     async def apply(self, event: Event, envelope: Envelope) -> bool:

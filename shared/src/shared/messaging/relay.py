@@ -6,22 +6,28 @@ queue takes is returned and counts as a failure), marks what was confirmed, and 
 rest with the error kept in ``last_error``. A relay killed between publishing and marking leaves
 its rows pending: they are published again, and the consumers' inbox makes that harmless.
 It wakes on ``LISTEN outbox`` and polls as a fallback.
+
+Failures are of two kinds. A message the broker refuses or returns (no queue bound to its routing
+key) is the row's fault: its ``attempts`` grow, its ``last_error`` is kept and it waits
+:func:`backoff_seconds` before the next try. A lost connection or a confirm that never comes is
+the broker's: the rows are left untouched (pending, no attempt counted) and the relay reconnects.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import aio_pika
 import asyncpg
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
-from aio_pika.exceptions import DeliveryError
+from aio_pika.exceptions import AMQPError, ChannelInvalidStateError, DeliveryError
 
 from shared.db import to_sync_url
 from shared.messaging.tables import OUTBOX_CHANNEL
@@ -29,8 +35,13 @@ from shared.messaging.topology import Topology, declare_exchange
 
 log = logging.getLogger(__name__)
 
+# The few envelope fields mirrored into AMQP properties are read by PostgreSQL, so the relay
+# never parses a payload: it forwards the stored JSON text as the message body.
 _CLAIM = """
-SELECT id, routing_key, event_type, payload::text AS payload, attempts
+SELECT id, routing_key, event_type, payload::text AS payload, attempts,
+       payload->>'correlation_id' AS correlation_id,
+       payload->>'occurred_at' AS occurred_at,
+       (payload->>'event_version')::int AS event_version
 FROM outbox
 WHERE published_at IS NULL AND available_at <= now()
 ORDER BY created_at, id
@@ -48,6 +59,16 @@ WHERE o.id = f.id
 """
 _PURGE = "DELETE FROM outbox WHERE published_at < now() - make_interval(days => $1)"
 MAX_BACKOFF_S = 60.0
+#: A confirm not received within this time counts as a lost broker, not as a refused message.
+PUBLISH_TIMEOUT_S = 30.0
+#: What a lost or unreachable broker raises (``ChannelInvalidStateError`` is a RuntimeError).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (
+    AMQPError,
+    ChannelInvalidStateError,
+    ConnectionError,
+    OSError,
+    TimeoutError,
+)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -102,18 +123,24 @@ class OutboxRelay:
                 try:
                     await self._ensure_broker()
                     published = await self.relay_once()
-                except (aio_pika.exceptions.AMQPError, ConnectionError, OSError) as exc:
-                    log.warning("relay: broker unavailable (%s); reconnecting", exc)
+                    if loop.time() - last_purge > 3600:
+                        await self._purge()
+                        last_purge = loop.time()
+                except BROKER_ERRORS as exc:
+                    log.warning("relay: broker unavailable (%r); reconnecting", exc)
                     await self._close_broker()
                     await self._sleep(1.0)
                     continue
                 except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                    log.warning("relay: database error (%s); retrying", exc)
+                    log.warning("relay: database error (%r); retrying", exc)
                     await self._sleep(1.0)
                     continue
-                if loop.time() - last_purge > 3600:
-                    await self._purge()
-                    last_purge = loop.time()
+                except Exception:
+                    # A bug must not stop the relay for good: rows stay pending, it tries again.
+                    log.exception("relay: unexpected error; retrying")
+                    await self._close_broker()
+                    await self._sleep(1.0)
+                    continue
                 if published < self._batch_size:
                     await self._wait_for_work()
         finally:
@@ -184,24 +211,29 @@ class OutboxRelay:
             results = await asyncio.gather(
                 *(self._publish(row) for row in rows), return_exceptions=True
             )
-            published: list[Any] = []
-            failed_ids: list[Any] = []
+            published: list[UUID] = []
+            failed_ids: list[UUID] = []
             errors: list[str] = []
             delays: list[float] = []
             broker_lost: BaseException | None = None
             for row, result in zip(rows, results, strict=True):
                 if result is None:
                     published.append(row["id"])
-                    continue
-                if not isinstance(result, DeliveryError):
+                elif isinstance(result, DeliveryError):
+                    # Returned (unroutable) or nacked: the row's fault; back it off.
+                    failed_ids.append(row["id"])
+                    errors.append(_describe(result))
+                    delays.append(backoff_seconds(row["attempts"]))
+                elif isinstance(result, Exception):
+                    # The broker is gone (or a confirm never came): not the row's fault. The row
+                    # stays pending with no attempt counted and goes out again on reconnection.
                     broker_lost = broker_lost or result
-                failed_ids.append(row["id"])
-                errors.append(_describe(result))
-                delays.append(backoff_seconds(row["attempts"]))
-            if broker_lost is not None and not published:
-                # Nothing got through: the broker is gone, not the rows; retry them promptly.
+                else:
+                    raise result  # a cancellation: let it through
+            if broker_lost is not None and not published and not failed_ids:
                 raise broker_lost
             if published:
+                await self._after_publish_before_mark(published)
                 await conn.execute(_MARK_PUBLISHED, published)
             if failed_ids:
                 await conn.execute(_MARK_FAILED, failed_ids, errors, delays)
@@ -213,25 +245,40 @@ class OutboxRelay:
             raise broker_lost
         return len(published)
 
+    async def _after_publish_before_mark(self, published: Sequence[UUID]) -> None:
+        """Hook called once a batch is confirmed by the broker and before it is marked published.
+
+        A no-op. Fault tests override it to stop a relay at the one moment that makes it publish
+        a message twice (after the broker has it, before the outbox knows), instead of guessing
+        that moment with timers.
+        """
+
     async def _publish(self, row: asyncpg.Record) -> None:
         assert self._exchange is not None
-        body: str = row["payload"]
-        envelope = json.loads(body)
-        message = aio_pika.Message(
-            body=body.encode(),
-            content_type="application/json",
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            message_id=str(row["id"]),
-            correlation_id=envelope.get("correlation_id"),
-            type=row["event_type"],
-            app_id=self._app_id,
-            timestamp=_parse_time(envelope.get("occurred_at")),
-            headers={
-                "event_type": row["event_type"],
-                "event_version": envelope.get("event_version"),
-            },
+        await self._exchange.publish(
+            build_message(row, self._app_id),
+            routing_key=row["routing_key"],
+            mandatory=True,
+            timeout=PUBLISH_TIMEOUT_S,
         )
-        await self._exchange.publish(message, routing_key=row["routing_key"], mandatory=True)
+
+
+def build_message(row: Mapping[str, Any], app_id: str) -> aio_pika.Message:
+    """The persistent AMQP message of a claimed outbox row; its body is the stored envelope."""
+    return aio_pika.Message(
+        body=row["payload"].encode(),
+        content_type="application/json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        message_id=str(row["id"]),
+        correlation_id=row["correlation_id"],
+        type=row["event_type"],
+        app_id=app_id,
+        timestamp=_parse_time(row["occurred_at"]),
+        headers={
+            "event_type": row["event_type"],
+            "event_version": row["event_version"],
+        },
+    )
 
 
 def _parse_time(value: str | None) -> datetime:

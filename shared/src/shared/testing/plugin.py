@@ -7,6 +7,10 @@ Fixtures:
 - ``service_settings``: settings of a service class pointed at this run's servers, database and
   AMQP namespace, with short retry delays;
 - ``broker_control``: drop connections or restart the broker, for fault tests.
+
+Tests that disturb the broker itself carry ``@pytest.mark.broker_fault``: they run last in the
+session, one after the other (nothing else is running then to lose its connection), and the
+broker is left started after each of them.
 """
 
 from __future__ import annotations
@@ -115,6 +119,30 @@ def broker_control(test_servers: TestServers) -> BrokerControl:
     if test_servers.broker_control is None:
         pytest.fail("this run cannot control the broker (no rabbitmqctl, no container)")
     return test_servers.broker_control
+
+
+BROKER_FAULT = "broker_fault"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{BROKER_FAULT}: drops the broker's connections or restarts it; runs last, serially",
+    )
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Move the broker-disturbing tests to the end (a stable sort keeps each group's order)."""
+    items.sort(key=lambda item: item.get_closest_marker(BROKER_FAULT) is not None)
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if item.get_closest_marker(BROKER_FAULT) is None or _servers is None:
+        return
+    if _servers.broker_control is not None:
+        _servers.broker_control.ensure_running()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -39,6 +39,11 @@ class BrokerControl:
         self.run(["rabbitmqctl", "start_app"])
         self.run(["rabbitmqctl", "await_startup"])
 
+    def ensure_running(self) -> None:
+        """Leave the broker up whatever a fault test did (``start_app`` is idempotent)."""
+        self.run(["rabbitmqctl", "start_app"])
+        self.run(["rabbitmqctl", "await_startup"])
+
 
 @dataclass
 class TestServers:

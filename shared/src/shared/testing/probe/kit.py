@@ -15,6 +15,10 @@ from shared.unit_of_work import UnitOfWork
 PROBE_DIR = Path(__file__).resolve().parent
 #: A SIREN that makes the probe's handler fail every time: a poison message.
 POISON_SIREN = "999999999"
+#: More SIRENs whose messages fail while they are in this set (a poison that a test can "fix"
+#: before replaying it from the DLQ); each failure is counted in :data:`failures`.
+failing_sirens: set[str] = set()
+failures: dict[str, int] = {}
 
 
 class ProbeSettings(ServiceSettings):
@@ -45,8 +49,9 @@ async def on_beneficiary_added(
     event: BeneficiaryAdded, envelope: Envelope, uow: UnitOfWork
 ) -> None:
     """Records the message; fails for the poison SIREN."""
-    if event.siren == POISON_SIREN:
-        raise RuntimeError("poison message: this SIREN always fails")
+    if event.siren == POISON_SIREN or event.siren in failing_sirens:
+        failures[event.siren] = failures.get(event.siren, 0) + 1
+        raise RuntimeError(f"poison message: SIREN {event.siren} fails")
     await uow.session.execute(
         text("INSERT INTO applied (consumer, message_id, siren) VALUES ('probe', :m, :s)"),
         {"m": envelope.message_id, "s": event.siren},
