@@ -1,0 +1,168 @@
+"""Cross-service tests: the services run as real processes against the run's servers.
+
+``platform`` starts, for the services a test module asks for, each one's ``api``, ``worker``
+and ``relay`` as separate processes (``python -m <service> <command>``) on fresh databases and
+an AMQP namespace of their own, and lets a test stop and restart any process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from shared.auth import Role, mint_token
+from shared.settings import AuthSettings
+from shared.testing.servers import TestServers
+
+ROOT = Path(__file__).resolve().parents[1]
+PROCESSES = ("api", "worker", "relay")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ServiceProcesses:
+    name: str
+    env: dict[str, str]
+    port: int
+    log_dir: Path
+    running: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self, process: str) -> None:
+        if process in self.running:
+            return
+        log = (self.log_dir / f"{self.name}-{process}.log").open("ab")
+        self.running[process] = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            self.name,
+            process,
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            cwd=ROOT,
+        )
+
+    async def stop(self, process: str, sig: signal.Signals = signal.SIGTERM) -> None:
+        proc = self.running.pop(process, None)
+        if proc is None or proc.returncode is not None:
+            return
+        proc.send_signal(sig)
+        try:
+            await asyncio.wait_for(proc.wait(), timeout=20)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+    async def wait_ready(self, within: float = 60.0) -> None:
+        deadline = asyncio.get_running_loop().time() + within
+        async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
+            while True:
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get("/health/ready")).status_code == 200:
+                        return
+                for process, proc in self.running.items():
+                    if proc.returncode is not None:
+                        raise AssertionError(
+                            f"{self.name} {process} exited with {proc.returncode}; "
+                            f"see {self.log_dir}"
+                        )
+                if asyncio.get_running_loop().time() > deadline:
+                    raise AssertionError(f"{self.name} not ready within {within}s")
+                await asyncio.sleep(0.2)
+
+
+@dataclass
+class Platform:
+    services: dict[str, ServiceProcesses]
+    auth: AuthSettings
+
+    def __getitem__(self, name: str) -> ServiceProcesses:
+        return self.services[name]
+
+    def token(self, role: Role, siren: str | None = None) -> dict[str, str]:
+        value = mint_token(self.auth, subject=f"e2e-{role.value}", roles=[role], siren=siren)
+        return {"Authorization": f"Bearer {value}"}
+
+    def client(self, name: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.services[name].url, timeout=10)
+
+
+@contextlib.asynccontextmanager
+async def run_platform(
+    names: tuple[str, ...],
+    servers: TestServers,
+    migrated_database: Any,
+    log_dir: Path,
+) -> AsyncIterator[Platform]:
+    from importlib import import_module
+
+    namespace = f"{servers.namespace}e2e"
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith("_DATABASE_URL") and k not in {"DATABASE_URL"}
+    }
+    base_env.update(
+        {
+            "RABBITMQ_URL": servers.rabbitmq_url,
+            "RABBITMQ_NAMESPACE": namespace,
+            "CONSUMER_RETRY_DELAYS_MS": "[200, 500]",
+            "RELAY_POLL_INTERVAL_S": "0.2",
+            "LOG_JSON": "false",
+            "HOST": "127.0.0.1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    services: dict[str, ServiceProcesses] = {}
+    for name in names:
+        service_dir = import_module(f"{name}.service").SERVICE_DIR
+        url = await migrated_database(f"e2e_{name}", service_dir)
+        port = free_port()
+        env = dict(base_env, **{f"{name.upper()}_DATABASE_URL": url, "PORT": str(port)})
+        services[name] = ServiceProcesses(name, env, port, log_dir)
+    platform = Platform(services, AuthSettings())
+    try:
+        for service in services.values():
+            for process in PROCESSES:
+                await service.start(process)
+        for service in services.values():
+            await service.wait_ready()
+        yield platform
+    finally:
+        for service in services.values():
+            for process in list(service.running):
+                await service.stop(process)
+
+
+@pytest.fixture(scope="module")
+async def platform(
+    request: pytest.FixtureRequest,
+    test_servers: TestServers,
+    migrated_database: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[Platform]:
+    """The services named by the module's ``PLATFORM_SERVICES``, running as processes."""
+    names: tuple[str, ...] = request.module.PLATFORM_SERVICES
+    log_dir = tmp_path_factory.mktemp("platform-logs")
+    async with run_platform(names, test_servers, migrated_database, log_dir) as running:
+        yield running
