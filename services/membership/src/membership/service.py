@@ -1,28 +1,34 @@
 """Wiring of the membership service: the one place its parts are put together."""
 
+from functools import partial
 from pathlib import Path
 
 from membership.consumers import consumers
+from membership.scheduler import lapse_memberships
 from membership.settings import MembershipSettings
 from membership.unit_of_work import MembershipUnitOfWork
 from shared.clock import Clock, SystemClock
-from shared.runtime import ServiceRuntime
+from shared.runtime import ServiceRuntime, every
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
+#: How often the worker runs the lapse scheduler (it is idempotent).
+LAPSE_INTERVAL_S = 3600
 
 MembershipRuntime = ServiceRuntime[MembershipSettings, MembershipUnitOfWork]
 
 
 def build_runtime(settings: MembershipSettings, clock: Clock | None = None) -> MembershipRuntime:
     """The service with its settings and clock: the app, the worker and tests all start here."""
+    clock = clock or SystemClock()
     return ServiceRuntime(
         name="membership",
         version="0.1.0",
         settings=settings,
         service_dir=SERVICE_DIR,
         consumers=consumers,
-        make_uow=MembershipUnitOfWork,
-        clock=clock or SystemClock(),
+        make_uow=partial(MembershipUnitOfWork, clock=clock),
+        background_jobs=(every(LAPSE_INTERVAL_S, lapse_memberships),),
+        clock=clock,
     )
 
 

@@ -1,14 +1,26 @@
-"""The membership unit of work: one transaction, its repositories and its outbox."""
+"""The membership unit of work: one transaction, its repository, its outbox and the clock."""
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from membership.repository import MembershipRepository
 from membership.settings import MembershipSettings
+from shared.clock import Clock, SystemClock
 from shared.unit_of_work import UnitOfWork
 
 
 class MembershipUnitOfWork(UnitOfWork):
+    repo: MembershipRepository
+
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], settings: MembershipSettings
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        settings: MembershipSettings,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(session_factory)
         self.settings = settings
+        #: The runtime's clock: consumed events are applied at its time.
+        self.clock: Clock = clock or SystemClock()
+
+    def _on_enter(self) -> None:
+        self.repo = MembershipRepository(self.session)

@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from membership.api import admin, applications, structures
+
+routers: list[APIRouter] = [structures.router, applications.router, admin.router]

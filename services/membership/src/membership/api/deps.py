@@ -1,0 +1,54 @@
+"""What every route needs: the runtime, the caller's scope, identifiers from the path."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Path, Request
+
+from membership.domain.identifiers import parse_siren
+from membership.service import MembershipRuntime
+from shared.auth import Caller, Role, require_roles
+from shared.problems import Problem
+
+
+def get_runtime(request: Request) -> MembershipRuntime:
+    return cast(MembershipRuntime, request.app.state.runtime)
+
+
+Runtime = Annotated[MembershipRuntime, Depends(get_runtime)]
+
+#: Anyone authenticated may read, a member only its own structure (checked per route).
+Reader = Annotated[
+    Caller, Depends(require_roles(Role.MEMBER, Role.STAFF, Role.BOARD, Role.FINANCE))
+]
+#: A member acting for its own structure, or staff.
+Actor = Annotated[Caller, Depends(require_roles(Role.MEMBER, Role.STAFF))]
+Board = Annotated[Caller, Depends(require_roles(Role.BOARD))]
+BoardOrStaff = Annotated[Caller, Depends(require_roles(Role.BOARD, Role.STAFF))]
+Staff = Annotated[Caller, Depends(require_roles(Role.STAFF))]
+
+
+def valid_siren(siren: Annotated[str, Path(max_length=20)]) -> str:
+    return parse_siren(siren)
+
+
+Siren = Annotated[str, Depends(valid_siren)]
+
+
+def ensure_can_act(caller: Caller, siren: str) -> None:
+    """X3: staff act for any structure; a member only for the SIREN of its token."""
+    if caller.has(Role.STAFF):
+        return
+    if caller.has(Role.MEMBER) and caller.siren == siren:
+        return
+    raise Problem(
+        403,
+        "X3",
+        "Not your structure",
+        f"This token cannot act for SIREN {siren}.",
+    )
+
+
+def ensure_can_read(caller: Caller, siren: str) -> None:
+    caller.ensure_structure(siren)

@@ -1,0 +1,224 @@
+"""Request and response bodies of the membership API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=10_000)]
+Ident = Annotated[str, StringConstraints(max_length=20)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AddressIn(_In):
+    siret: Ident
+    name: Text | None = None
+    address_line: Text
+    postal_code: Ident
+    city: Text
+    #: INSEE commune code: decides the region (M1), not the postal code.
+    insee_code: Ident
+
+
+class StructureIn(_In):
+    siren: Ident
+    legal_name: Text
+    legal_form: Text
+    public_body: bool = False
+    training_organisation: bool = False
+    activity_declaration_number: Ident | None = None
+    head_office: AddressIn
+    applying_establishment: AddressIn | None = None
+    email: Text | None = None
+    contact_name: Text | None = None
+    phone: Text | None = None
+
+
+class EstablishmentOut(BaseModel):
+    siret: str
+    name: str
+    role: str
+    postal_code: str | None
+    city: str | None
+    insee_code: str | None
+
+
+class StructureOut(BaseModel):
+    siren: str
+    legal_name: str
+    legal_form: str
+    public_body: bool
+    training_organisation: bool
+    activity_declaration_number: str | None
+    head_office_siret: str
+    address_line: str
+    postal_code: str
+    city: str
+    insee_code: str
+    email: str | None
+    contact_name: str | None
+    phone: str | None
+    qualiopi_number: str | None
+    qualiopi_valid_until: date | None
+    establishments: list[EstablishmentOut]
+
+
+class BeneficiaryIn(_In):
+    siret: Ident
+    name: Text
+    address_line: Text | None = None
+    postal_code: Ident | None = None
+    city: Text | None = None
+    insee_code: Ident | None = None
+
+
+class QualiopiIn(_In):
+    certificate_number: Text
+    valid_until: date
+
+
+class TextsIn(_In):
+    structure: LongText | None = None
+    activity: LongText | None = None
+    motivations: LongText | None = None
+
+
+class ApplicationIn(_In):
+    siren: Ident
+    year: int
+    plan: Annotated[str, StringConstraints(max_length=40)]
+    #: Required for a new membership (M5); a renewal needs none (M6).
+    texts: TextsIn = Field(default_factory=TextsIn)
+
+
+class ApplicationOut(BaseModel):
+    id: UUID
+    siren: str
+    legal_name: str | None = None
+    year: int
+    plan: str
+    kind: str
+    status: str
+    submitted_at: datetime
+    decided_at: datetime | None
+    rejection_reason: str | None
+    membership_id: UUID | None
+    structure_text: str | None = None
+    activity_text: str | None = None
+    motivations_text: str | None = None
+
+
+class RejectIn(_In):
+    reason: Annotated[str, StringConstraints(max_length=2000)]
+
+
+class MembershipOut(BaseModel):
+    id: UUID
+    siren: str
+    year: int
+    plan: str
+    kind: str
+    state: str
+    amount: Decimal
+    valid_from: date | None
+    premium_from: date | None
+    lapsed_on: date | None
+    lapse_reason: str | None
+
+
+class UpgradeIn(_In):
+    plan: Annotated[str, StringConstraints(max_length=40)]
+
+
+class UpgradeOut(BaseModel):
+    upgrade_id: UUID
+    amount: Decimal
+
+
+class RightsOut(BaseModel):
+    siren: str
+    resolved_from_siret: str | None
+    on: date
+    status: str
+    plan: str | None
+    membership_id: UUID | None
+    valid_until: date | None
+    grace_until: date | None
+    rights: dict[str, bool]
+    beneficiary_sirets: list[str]
+
+
+class RenewalLine(BaseModel):
+    application_id: UUID
+    siren: str
+    legal_name: str
+    plan: str
+    previous_plan: str | None
+    status: str
+    membership_state: str | None
+    amount: Decimal | None
+    submitted_at: datetime
+    changes: list[str]
+
+
+class RenewalReport(BaseModel):
+    year: int
+    count: int
+    renewals: list[RenewalLine]
+
+
+class TariffIn(_In):
+    simple: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    premium: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    upgrade: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+
+
+class TariffOut(BaseModel):
+    year: int
+    simple: Decimal
+    premium: Decimal
+    upgrade: Decimal
+    updated_at: datetime
+    updated_by: str | None
+
+
+class CampaignOut(BaseModel):
+    year: int
+    calls_created: int
+    calls_total: int
+
+
+class DuesCallOut(BaseModel):
+    siren: str
+    siret: str
+    legal_name: str
+    email: str | None
+    plan: str
+    amount: Decimal
+    called_at: datetime
+
+
+class LapseRunIn(_In):
+    #: The day to lapse for (defaults to today); never in the future.
+    on: date | None = None
+
+
+class LapsedOut(BaseModel):
+    membership_id: UUID
+    siren: str
+    year: int
+    lapsed_on: date
+    reason: str
+
+
+class LapseRunOut(BaseModel):
+    on: date
+    lapsed: list[LapsedOut]

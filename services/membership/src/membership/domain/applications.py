@@ -1,0 +1,98 @@
+"""Applying for a year: new membership or renewal (M5, M6), and the years one may apply for."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from membership.domain.errors import ConflictError, DomainError
+
+#: A "real text, not a word" (M5, decision): at least this many characters and words.
+MIN_TEXT_CHARS = 30
+MIN_TEXT_WORDS = 5
+MIN_REASON_CHARS = 10
+
+
+class Kind(StrEnum):
+    NEW = "new"
+    RENEWAL = "renewal"
+
+
+class ApplicationStatus(StrEnum):
+    PENDING_REVIEW = "pending_review"  # new: waits for the board
+    APPROVED = "approved"  # new: approved, dues invoiced
+    PROCESSED = "processed"  # renewal: processed at once, dues invoiced
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # its dues invoice was cancelled unpaid
+
+
+@dataclass(frozen=True)
+class Texts:
+    structure: str | None
+    activity: str | None
+    motivations: str | None
+
+
+def check_texts(texts: Texts) -> None:
+    """M5: the three descriptions are each a real text."""
+    problems = []
+    for name in ("structure", "activity", "motivations"):
+        value = (getattr(texts, name) or "").strip()
+        if len(value) < MIN_TEXT_CHARS or len(value.split()) < MIN_TEXT_WORDS:
+            problems.append(name)
+    if problems:
+        raise DomainError(
+            "M5",
+            "A new membership needs a detailed description of the structure, its activity and "
+            f"its motivations (each at least {MIN_TEXT_CHARS} characters and {MIN_TEXT_WORDS} "
+            f"words); missing or too short: {', '.join(problems)}.",
+        )
+
+
+def check_reason(reason: str) -> str:
+    value = reason.strip()
+    if len(value) < MIN_REASON_CHARS:
+        raise DomainError("M5", f"A rejection says why (at least {MIN_REASON_CHARS} characters).")
+    return value
+
+
+def kind_for(year: int, paid_years: Collection[int]) -> Kind:
+    """M6: a member of the year before renews without review; anyone else applies anew."""
+    return Kind.RENEWAL if year - 1 in paid_years else Kind.NEW
+
+
+def check_application_year(year: int, today: date, campaign_years: Collection[int]) -> None:
+    """One applies for the current year, or for the next once its renewal campaign is open."""
+    if year == today.year:
+        return
+    if year == today.year + 1 and year in campaign_years:
+        return
+    if year == today.year + 1:
+        raise DomainError(
+            "M8",
+            f"Applications for {year} open with the renewal campaign for {year}, "
+            "which has not started yet.",
+        )
+    raise DomainError("M3", f"One applies for the current year ({today.year}), not for {year}.")
+
+
+def check_no_duplicate(year: int, existing: Collection[ApplicationStatus]) -> None:
+    """M3: one membership per structure and year (a rejected application may be made again).
+
+    A withdrawn one blocks the year too: billing issues exactly one dues invoice per year.
+    """
+    blocking = [s for s in existing if s is not ApplicationStatus.REJECTED]
+    if blocking:
+        raise ConflictError(
+            "M3",
+            f"This structure already has an application for {year} ({blocking[0].value}).",
+        )
+
+
+def check_decidable(status: ApplicationStatus, kind: Kind) -> None:
+    if kind is not Kind.NEW:
+        raise ConflictError("M6", "A renewal is processed without a board decision.")
+    if status is not ApplicationStatus.PENDING_REVIEW:
+        raise ConflictError("M5", f"This application was already decided ({status.value}).")
