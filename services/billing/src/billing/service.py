@@ -2,11 +2,14 @@
 
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from billing.consumers import consumers
+from billing.scheduler import overdue_task
 from billing.settings import BillingSettings
 from billing.unit_of_work import BillingUnitOfWork
 from shared.clock import Clock, SystemClock
-from shared.runtime import ServiceRuntime
+from shared.runtime import ServiceRuntime, every
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
@@ -15,14 +18,22 @@ BillingRuntime = ServiceRuntime[BillingSettings, BillingUnitOfWork]
 
 def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> BillingRuntime:
     """The service with its settings and clock: the app, the worker and tests all start here."""
+    the_clock: Clock = clock or SystemClock()
+
+    def make_uow(
+        sessions: async_sessionmaker[AsyncSession], settings: BillingSettings
+    ) -> BillingUnitOfWork:
+        return BillingUnitOfWork(sessions, settings, the_clock)
+
     return ServiceRuntime(
         name="billing",
         version="0.1.0",
         settings=settings,
         service_dir=SERVICE_DIR,
         consumers=consumers,
-        make_uow=BillingUnitOfWork,
-        clock=clock or SystemClock(),
+        make_uow=make_uow,
+        background_jobs=(every(settings.invoicing.overdue_check_interval_s, overdue_task),),
+        clock=the_clock,
     )
 
 

@@ -1,8 +1,149 @@
 """The billing service's tables (SQLAlchemy Core); the schema changes only by migration."""
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID
+
 from shared.db import new_metadata
 from shared.messaging.tables import inbox_table, outbox_table
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+
+Money = sa.Numeric(12, 2)
+Timestamp = sa.DateTime(timezone=True)
+
+#: The main structures invoiced (F1), kept from membership events; SIRET and public-body flag
+#: are kept for Chorus Pro (F8).
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("siren", sa.Text, primary_key=True),
+    sa.Column("siret", sa.Text),
+    sa.Column("legal_name", sa.Text, nullable=False),
+    sa.Column("address_line", sa.Text, nullable=False),
+    sa.Column("postal_code", sa.Text, nullable=False),
+    sa.Column("city", sa.Text, nullable=False),
+    sa.Column("insee_code", sa.Text),
+    sa.Column("public_body", sa.Boolean, nullable=False),
+    sa.Column("email", sa.Text),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+#: F2: one counter per series (FA, AV) and year, locked by the issuing transaction.
+number_sequences = sa.Table(
+    "number_sequences",
+    metadata,
+    sa.Column("series", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("last_value", sa.Integer, nullable=False),
+)
+
+#: Issued invoices: immutable (a trigger refuses UPDATE and DELETE); the customer is copied.
+invoices = sa.Table(
+    "invoices",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("number", sa.Text, nullable=False, unique=True),
+    sa.Column("series_year", sa.Integer, nullable=False),
+    sa.Column("sequence", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("subject_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("membership_id", UUID(as_uuid=True)),
+    sa.Column("siren", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("plan", sa.Text),
+    sa.Column("customer_name", sa.Text, nullable=False),
+    sa.Column("customer_address_line", sa.Text, nullable=False),
+    sa.Column("customer_postal_code", sa.Text, nullable=False),
+    sa.Column("customer_city", sa.Text, nullable=False),
+    sa.Column("customer_siret", sa.Text),
+    sa.Column("customer_public_body", sa.Boolean, nullable=False),
+    sa.Column("issued_on", sa.Date, nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("total", Money, nullable=False),
+    sa.Column("currency", sa.Text, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+invoice_lines = sa.Table(
+    "invoice_lines",
+    metadata,
+    sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("unit_price", Money, nullable=False),
+    sa.Column("amount", Money, nullable=False),
+)
+
+#: What happens to an invoice after issue: paid (F5) and overdue (F4) marks, set once.
+invoice_state = sa.Table(
+    "invoice_state",
+    metadata,
+    sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), primary_key=True),
+    sa.Column("paid_on", sa.Date),
+    sa.Column("paid_at", Timestamp),
+    sa.Column("overdue_on", sa.Date),
+)
+
+credit_notes = sa.Table(
+    "credit_notes",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("number", sa.Text, nullable=False, unique=True),
+    sa.Column("series_year", sa.Integer, nullable=False),
+    sa.Column("sequence", sa.Integer, nullable=False),
+    sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), nullable=False),
+    sa.Column("siren", sa.Text, nullable=False),
+    sa.Column("amount", Money, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("cancels_invoice", sa.Boolean, nullable=False),
+    sa.Column("issued_on", sa.Date, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+)
+
+payments = sa.Table(
+    "payments",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("method", sa.Text, nullable=False),
+    sa.Column("amount", Money, nullable=False),
+    sa.Column("received_on", sa.Date, nullable=False),
+    sa.Column("payer_reference", sa.Text, nullable=False),
+    sa.Column("bank_reference", sa.Text, nullable=False, unique=True),
+    sa.Column("payer", sa.Text),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("recorded_at", Timestamp, nullable=False),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+)
+
+payment_allocations = sa.Table(
+    "payment_allocations",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("payment_id", UUID(as_uuid=True), sa.ForeignKey("payments.id"), nullable=False),
+    sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), nullable=False),
+    sa.Column("amount", Money, nullable=False),
+    sa.Column("allocated_on", sa.Date, nullable=False),
+    sa.Column("allocated_at", Timestamp, nullable=False),
+    #: Matched when the payment was recorded (bank journal) or by hand later (OD journal).
+    sa.Column("at_recording", sa.Boolean, nullable=False),
+    sa.Column("allocated_by", sa.Text, nullable=False),
+)
+
+#: F6: memberships as billing knows them from ``MembershipActivated`` / ``MembershipLapsed``.
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("membership_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("siren", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("plan", sa.Text, nullable=False),
+    sa.Column("activated_at", Timestamp),
+    sa.Column("lapsed_on", sa.Date),
+    sa.Column("lapse_reason", sa.Text),
+    sa.Column("invoice_id", UUID(as_uuid=True)),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)

@@ -1,14 +1,26 @@
-"""The billing unit of work: one transaction, its repositories and its outbox."""
+"""The billing unit of work: one transaction, its repository, its outbox and the clock."""
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from billing.repository import BillingRepository
 from billing.settings import BillingSettings
+from shared.clock import Clock, SystemClock
 from shared.unit_of_work import UnitOfWork
 
 
 class BillingUnitOfWork(UnitOfWork):
+    billing: BillingRepository
+
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], settings: BillingSettings
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        settings: BillingSettings,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(session_factory)
         self.settings = settings
+        #: Every date of a billing decision comes from here (tests set a FixedClock).
+        self.clock: Clock = clock or SystemClock()
+
+    def _on_enter(self) -> None:
+        self.billing = BillingRepository(self.session)

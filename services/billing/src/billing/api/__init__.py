@@ -2,4 +2,8 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from billing.api.finance import router as finance_router
+from billing.api.invoices import router as invoices_router
+from billing.api.payments import router as payments_router
+
+routers: list[APIRouter] = [invoices_router, payments_router, finance_router]

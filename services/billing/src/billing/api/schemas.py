@@ -1,0 +1,218 @@
+"""Request and response bodies of the billing API (amounts are decimal strings)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from billing.domain.invoices import Line
+from billing.repository import CreditNoteRecord, InvoiceRecord, PaymentRecord
+
+
+class LineOut(BaseModel):
+    description: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+
+class CustomerOut(BaseModel):
+    siren: str
+    legal_name: str
+    address_line: str
+    postal_code: str
+    city: str
+    siret: str | None
+    public_body: bool
+
+
+class CreditNoteOut(BaseModel):
+    id: UUID
+    number: str
+    invoice_id: UUID
+    invoice_number: str
+    siren: str
+    amount: Decimal
+    reason: str
+    cancels_invoice: bool
+    issued_on: date
+
+    @classmethod
+    def of(cls, c: CreditNoteRecord) -> CreditNoteOut:
+        return cls(
+            id=c.id,
+            number=c.number,
+            invoice_id=c.invoice_id,
+            invoice_number=c.invoice_number,
+            siren=c.siren,
+            amount=c.amount,
+            reason=c.reason,
+            cancels_invoice=c.cancels_invoice,
+            issued_on=c.issued_on,
+        )
+
+
+class InvoiceOut(BaseModel):
+    id: UUID
+    number: str
+    kind: str
+    subject_id: UUID
+    membership_id: UUID | None
+    siren: str
+    year: int
+    plan: str | None
+    customer: CustomerOut
+    issued_on: date
+    due_on: date
+    total: Decimal
+    credited: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    overpaid: Decimal
+    status: str
+    paid_on: date | None
+    overdue_on: date | None
+    lines: list[LineOut] = Field(default_factory=list)
+    credit_notes: list[CreditNoteOut] = Field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls,
+        i: InvoiceRecord,
+        today: date,
+        lines: list[Line] | None = None,
+        credit_notes: list[CreditNoteRecord] | None = None,
+    ) -> InvoiceOut:
+        b = i.balance
+        c = i.customer
+        return cls(
+            id=i.id,
+            number=i.number,
+            kind=i.kind,
+            subject_id=i.subject_id,
+            membership_id=i.membership_id,
+            siren=i.siren,
+            year=i.year,
+            plan=i.plan,
+            customer=CustomerOut(
+                siren=c.siren,
+                legal_name=c.legal_name,
+                address_line=c.address_line,
+                postal_code=c.postal_code,
+                city=c.city,
+                siret=c.siret,
+                public_body=c.public_body,
+            ),
+            issued_on=i.issued_on,
+            due_on=i.due_on,
+            total=i.total,
+            credited=i.credited,
+            paid=i.paid,
+            outstanding=b.outstanding,
+            overpaid=b.overpaid,
+            status=b.status(i.due_on, today).value,
+            paid_on=i.paid_on,
+            overdue_on=i.overdue_on,
+            lines=[
+                LineOut(
+                    description=x.description,
+                    quantity=x.quantity,
+                    unit_price=x.unit_price,
+                    amount=x.amount,
+                )
+                for x in lines or []
+            ],
+            credit_notes=[CreditNoteOut.of(n) for n in credit_notes or []],
+        )
+
+
+class CreditNoteIn(BaseModel):
+    #: None: the whole remainder of the invoice (a full cancellation).
+    amount: Decimal | None = None
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PaymentIn(BaseModel):
+    method: str = Field(description="transfer, cheque or card")
+    amount: Decimal
+    received_on: date
+    payer_reference: str = Field(default="", max_length=500)
+    bank_reference: str = Field(min_length=1, max_length=200)
+    payer: str | None = Field(default=None, max_length=300)
+    #: Allocate to this invoice at once (by hand); else matched by the number in the reference.
+    invoice_number: str | None = Field(default=None, max_length=30)
+
+
+class PaymentOut(BaseModel):
+    id: UUID
+    method: str
+    amount: Decimal
+    received_on: date
+    payer_reference: str
+    bank_reference: str
+    payer: str | None
+    source: str
+    recorded_at: datetime
+    allocated: Decimal
+    unallocated: Decimal
+    status: str
+    duplicate: bool = False
+
+    @classmethod
+    def of(cls, p: PaymentRecord, *, duplicate: bool = False) -> PaymentOut:
+        if p.allocated <= 0:
+            status = "unmatched"
+        elif p.unallocated > 0:
+            status = "partly_matched"
+        else:
+            status = "matched"
+        return cls(
+            id=p.id,
+            method=p.method,
+            amount=p.amount,
+            received_on=p.received_on,
+            payer_reference=p.payer_reference,
+            bank_reference=p.bank_reference,
+            payer=p.payer,
+            source=p.source,
+            recorded_at=p.recorded_at,
+            allocated=p.allocated,
+            unallocated=p.unallocated,
+            status=status,
+            duplicate=duplicate,
+        )
+
+
+class AllocationIn(BaseModel):
+    invoice_number: str = Field(min_length=1, max_length=30)
+    #: None: everything still unallocated on the payment.
+    amount: Decimal | None = None
+
+
+class ImportOut(BaseModel):
+    recorded: int
+    duplicates: list[str]
+    skipped: list[str]
+    unmatched: list[str]
+
+
+class OverdueOut(BaseModel):
+    as_of: date
+    marked: int
+
+
+class ReconciliationOut(BaseModel):
+    period: dict[str, date]
+    as_of: date
+    invoices: dict[str, dict[str, Any]]
+    invoice_rows: list[dict[str, Any]]
+    payments: dict[str, dict[str, Any]]
+    unmatched_payments: list[dict[str, Any]]
+    credit_notes: list[dict[str, Any]]
+    totals: dict[str, Decimal]
+    consistent: bool
+    mismatches: list[dict[str, Any]]

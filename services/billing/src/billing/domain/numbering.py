@@ -1,0 +1,55 @@
+"""F2: invoice and credit-note numbers, sequential per year, with no gap and no reuse.
+
+The counter itself lives in the database (one row per series and year, locked in the issuing
+transaction); this module formats numbers and finds them in free text.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Series(StrEnum):
+    INVOICE = "FA"
+    CREDIT_NOTE = "AV"
+
+
+DIGITS = 5
+
+
+def format_number(series: Series, year: int, sequence: int) -> str:
+    """``FA-2025-00001``: the series, the year of issue and the sequence in that year."""
+    if sequence < 1:
+        raise ValueError("a sequence starts at 1")
+    if not 1000 <= year <= 9999:
+        raise ValueError(f"{year} is not a year")
+    return f"{series.value}-{year}-{sequence:0{DIGITS}d}"
+
+
+def next_sequence(last: int) -> int:
+    """The number after ``last``: never skips, never goes back."""
+    if last < 0:
+        raise ValueError("a counter is never negative")
+    return last + 1
+
+
+_INVOICE_IN_TEXT = re.compile(
+    r"(?<![A-Z0-9])FA[\s\-_/.]?(\d{4})[\s\-_/.]?(\d{1,5})(?!\d)", re.IGNORECASE
+)
+
+
+def invoice_numbers_in(text: str) -> list[str]:
+    """Invoice numbers a payer wrote in a bank reference, normalised, first seen first.
+
+    ``"Cotisation fa 2025 00012 + FA-2025-00013"`` -> ``["FA-2025-00012", "FA-2025-00013"]``.
+    """
+    found: list[str] = []
+    for match in _INVOICE_IN_TEXT.finditer(text or ""):
+        year, sequence = int(match.group(1)), int(match.group(2))
+        if sequence == 0:
+            continue
+        number = format_number(Series.INVOICE, year, sequence)
+        if number not in found:
+            found.append(number)
+    return found

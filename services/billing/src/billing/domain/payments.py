@@ -1,0 +1,79 @@
+"""F4: payments by transfer, cheque or card, their matching to invoices, and what is left over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal, get_args
+
+from billing.domain.invoices import BillingRuleError
+from billing.domain.money import ZERO, money
+
+Method = Literal["transfer", "cheque", "card"]
+METHODS: tuple[str, ...] = get_args(Method)
+
+
+def check_payment(amount: Decimal, method: str, bank_reference: str) -> None:
+    """F4: what a recorded payment must have."""
+    if method not in METHODS:
+        raise BillingRuleError("F4", f"unknown payment method {method!r}: {', '.join(METHODS)}")
+    if money(amount) != amount or amount <= ZERO:
+        raise BillingRuleError("F4", "a payment is a positive amount in cents")
+    if not bank_reference.strip():
+        raise BillingRuleError("F4", "a payment has a bank reference (transfer, cheque or card)")
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    invoice_id: object
+    number: str
+    outstanding: Decimal
+
+
+@dataclass(frozen=True)
+class Allocation:
+    invoice_id: object
+    amount: Decimal
+
+
+def allocate_by_reference(amount: Decimal, invoices: list[OpenInvoice]) -> list[Allocation]:
+    """Spread a payment over the invoices its reference names, in the order named.
+
+    Each invoice takes what it still owes; the last one named takes whatever is left, so an
+    overpayment is kept on an invoice of that customer (F4), never dropped. No invoice named:
+    nothing is allocated and the payment waits in the unmatched queue.
+    """
+    if not invoices:
+        return []
+    left = money(amount)
+    allocations: list[Allocation] = []
+    for index, invoice in enumerate(invoices):
+        last = index == len(invoices) - 1
+        share = left if last else min(left, max(invoice.outstanding, ZERO))
+        if share > ZERO:
+            allocations.append(Allocation(invoice.invoice_id, share))
+            left = money(left - share)
+        if left <= ZERO:
+            break
+    return allocations
+
+
+def check_manual_allocation(requested: Decimal | None, unallocated: Decimal) -> Decimal:
+    """F4: allocating by hand takes at most what is still unallocated on the payment."""
+    if unallocated <= ZERO:
+        raise BillingRuleError("F4", "this payment is allocated in full already", conflict=True)
+    amount = unallocated if requested is None else money(requested)
+    if amount <= ZERO:
+        raise BillingRuleError("F4", "an allocation is a positive amount")
+    if amount > unallocated:
+        raise BillingRuleError(
+            "F4", f"only {unallocated} of this payment is left to allocate", conflict=True
+        )
+    return amount
+
+
+def same_payment(
+    recorded: tuple[Decimal, str, object], incoming: tuple[Decimal, str, object]
+) -> bool:
+    """A bank reference seen again: the same payment (amount, method, date) or a conflict."""
+    return recorded == incoming

@@ -1,0 +1,35 @@
+"""Calendar-driven work of the billing worker: overdue invoices (F4), idempotent when re-run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from billing.handlers import mark_overdue_batch
+from billing.unit_of_work import BillingUnitOfWork
+from shared.runtime import ServiceRuntime
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+async def run_overdue(make_uow: Callable[[], BillingUnitOfWork], as_of: date) -> int:
+    """Mark every invoice past due on ``as_of`` as overdue, once each; returns how many."""
+    total = 0
+    while True:
+        async with make_uow() as uow:
+            marked = await mark_overdue_batch(uow, as_of, BATCH)
+            await uow.commit()
+        total += marked
+        if marked < BATCH:
+            break
+    if total:
+        log.info("overdue run for %s: %d invoice(s) marked overdue", as_of, total)
+    return total
+
+
+async def overdue_task(runtime: ServiceRuntime[Any, Any]) -> None:
+    """The worker's hourly job: today's date comes from the runtime's clock."""
+    await run_overdue(runtime.uow, runtime.clock.today())
