@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 ATTEMPT_HEADER = "x-attempt"
 ERROR_HEADER = "x-last-error"
 ORIGIN_HEADER = "x-origin-queue"
+#: Seconds between reconnection attempts of a consumer whose broker went away (FastStream's
+#: default is 5 s: a broker restart would leave every consumer idle that much longer).
+RECONNECT_INTERVAL_S = 1.0
 
 U = TypeVar("U", bound=UnitOfWork)
 Handler = Callable[[Any, Envelope, U], Awaitable[None]]
@@ -118,6 +121,7 @@ class EventConsumers(Generic[U]):
             settings.rabbitmq_url,
             app_id=self.service,
             log_level=logging.DEBUG,  # per-message logs off at INFO: they cost throughput
+            reconnect_interval=RECONNECT_INTERVAL_S,
             default_channel=Channel(prefetch_count=settings.consumer_prefetch),
             description=f"Cap Métiers {self.service} service: events it consumes.",
         )
