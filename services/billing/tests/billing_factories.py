@@ -1,0 +1,149 @@
+"""Events and values the billing tests build (a fresh SIREN each time: the database is shared)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from shared.contracts import (
+    CustomerDetails,
+    MembershipActivated,
+    MembershipApproved,
+    MembershipRenewalRequested,
+    PlanUpgradeRequested,
+)
+
+
+def a_siren() -> str:
+    return "".join(random.choice("0123456789") for _ in range(9))
+
+
+def customer(siren: str | None = None, *, public_body: bool = False) -> CustomerDetails:
+    siren = siren or a_siren()
+    return CustomerDetails(
+        siren=siren,
+        siret=siren + "00017",
+        legal_name=f"Mission locale {siren}",
+        address_line="12 rue Sainte-Catherine",
+        postal_code="33000",
+        city="Bordeaux",
+        insee_code="33063",
+        public_body=public_body,
+        email="compta@example.org",
+    )
+
+
+def approved(
+    siren: str | None = None, year: int = 2025, amount: str = "100.00", plan: str = "simple"
+) -> MembershipApproved:
+    details = customer(siren)
+    return MembershipApproved(
+        membership_id=uuid.uuid4(),
+        application_id=uuid.uuid4(),
+        siren=details.siren,
+        year=year,
+        plan=plan,  # type: ignore[arg-type]
+        amount=Decimal(amount),
+        customer=details,
+        approved_at=datetime(year, 3, 1, 9, tzinfo=UTC),
+    )
+
+
+def renewal(siren: str, year: int, amount: str = "150.00") -> MembershipRenewalRequested:
+    return MembershipRenewalRequested(
+        membership_id=uuid.uuid4(),
+        application_id=uuid.uuid4(),
+        siren=siren,
+        year=year,
+        plan="premium",
+        amount=Decimal(amount),
+        customer=customer(siren),
+        requested_at=datetime(year - 1, 12, 1, tzinfo=UTC),
+    )
+
+
+def upgrade(siren: str, year: int, membership_id: uuid.UUID) -> PlanUpgradeRequested:
+    return PlanUpgradeRequested(
+        membership_id=membership_id,
+        upgrade_id=uuid.uuid4(),
+        siren=siren,
+        year=year,
+        from_plan="simple",
+        to_plan="premium",
+        amount=Decimal("50.00"),
+        customer=customer(siren),
+        requested_at=datetime(year, 6, 1, tzinfo=UTC),
+    )
+
+
+def activated(
+    membership_id: uuid.UUID, siren: str, year: int, plan: str = "simple"
+) -> MembershipActivated:
+    return MembershipActivated(
+        membership_id=membership_id,
+        siren=siren,
+        year=year,
+        plan=plan,  # type: ignore[arg-type]
+        valid_from=date(year, 1, 1),
+        valid_until=date(year, 12, 31),
+        activated_at=datetime(year, 3, 5, tzinfo=UTC),
+    )
+
+
+# -- helpers on the real servers ---------------------------------------------------------------
+
+from typing import Any  # noqa: E402
+
+import sqlalchemy as sa  # noqa: E402
+
+from billing.consumers import (  # noqa: E402
+    on_membership_activated,
+    on_membership_approved,
+    on_membership_renewal_requested,
+    on_plan_upgrade_requested,
+)
+from billing.repository import InvoiceRecord  # noqa: E402
+from billing.service import BillingRuntime  # noqa: E402
+from shared.contracts import Envelope, Event  # noqa: E402
+from shared.messaging.outbox import build_envelope  # noqa: E402
+
+HANDLERS: dict[type[Event], Any] = {
+    MembershipApproved: on_membership_approved,
+    MembershipRenewalRequested: on_membership_renewal_requested,
+    PlanUpgradeRequested: on_plan_upgrade_requested,
+    MembershipActivated: on_membership_activated,
+}
+
+
+def envelope_of(event: Event) -> Envelope:
+    return build_envelope(event, aggregate_id=str(getattr(event, "membership_id", "")))
+
+
+async def deliver(billing: BillingRuntime, event: Event) -> None:
+    """What the consumer does with one delivery, without the broker."""
+    async with billing.uow() as uow:
+        await HANDLERS[type(event)](event, envelope_of(event), uow)
+        await uow.commit()
+
+
+async def invoices_of(billing: BillingRuntime, siren: str) -> list[InvoiceRecord]:
+    async with billing.uow() as uow:
+        return await uow.billing.list_invoices(siren=siren)
+
+
+async def the_invoice(billing: BillingRuntime, siren: str) -> InvoiceRecord:
+    [invoice] = await invoices_of(billing, siren)
+    return invoice
+
+
+async def outbox_events(billing: BillingRuntime, event_type: str, key: str, value: str) -> int:
+    async with billing.uow() as uow:
+        result = await uow.session.execute(
+            sa.text(
+                "SELECT count(*) FROM outbox WHERE event_type = :t AND payload->'payload'->>:k = :v"
+            ),
+            {"t": event_type, "k": key, "v": value},
+        )
+        return int(result.scalar_one())

@@ -1,0 +1,122 @@
+"""F4 (payments, matching, overdue) and F5 (paid in full, once) on the pure domain."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from billing.domain.bank_csv import BankCsvError, parse_bank_csv
+from billing.domain.invoices import Balance, BillingRuleError, becomes_paid, is_overdue
+from billing.domain.payments import (
+    OpenInvoice,
+    allocate_by_reference,
+    check_manual_allocation,
+    check_payment,
+)
+
+D = Decimal
+
+
+def test_f4_payment_methods_amounts_and_reference() -> None:
+    check_payment(D("100.00"), "transfer", "VIR-1")
+    check_payment(D("100.00"), "cheque", "CHQ 1234567")
+    check_payment(D("100.00"), "card", "CB-9")
+    for amount, method, ref in (
+        (D("100"), "cash", "X"),
+        (D("-1"), "transfer", "X"),
+        (D("0"), "transfer", "X"),
+        (D("1.001"), "transfer", "X"),
+        (D("1"), "transfer", " "),
+    ):
+        with pytest.raises(BillingRuleError) as error:
+            check_payment(amount, method, ref)
+        assert error.value.rule == "F4"
+
+
+def test_f4_partial_payment_is_kept_and_leaves_a_balance() -> None:
+    [share] = allocate_by_reference(D("40"), [OpenInvoice("a", "FA-2025-00001", D("100"))])
+    assert share.amount == D("40.00")
+    balance = Balance(D("100"), D("0"), D("40"))
+    assert balance.outstanding == D("60.00")
+    assert balance.status(date(2025, 3, 31), date(2025, 3, 1)).value == "partly_paid"
+
+
+def test_f4_overpayment_is_kept_on_the_last_invoice_named() -> None:
+    shares = allocate_by_reference(
+        D("260"),
+        [OpenInvoice("a", "FA-2025-00001", D("100")), OpenInvoice("b", "FA-2025-00002", D("150"))],
+    )
+    assert [(s.invoice_id, s.amount) for s in shares] == [("a", D("100.00")), ("b", D("160.00"))]
+    assert Balance(D("150"), D("0"), D("160")).overpaid == D("10.00")
+
+
+def test_f4_payment_naming_no_invoice_waits_unmatched() -> None:
+    assert allocate_by_reference(D("100"), []) == []
+
+
+def test_f4_manual_allocation_takes_at_most_what_is_left() -> None:
+    assert check_manual_allocation(None, D("70")) == D("70.00")
+    assert check_manual_allocation(D("20"), D("70")) == D("20.00")
+    with pytest.raises(BillingRuleError):
+        check_manual_allocation(D("71"), D("70"))
+    with pytest.raises(BillingRuleError):
+        check_manual_allocation(None, D("0"))
+
+
+def test_f5_invoice_becomes_paid_once_when_paid_in_full() -> None:
+    unpaid = Balance(D("100"), D("0"), D("0"))
+    half = Balance(D("100"), D("0"), D("50"))
+    full = Balance(D("100"), D("0"), D("100"))
+    more = Balance(D("100"), D("0"), D("130"))
+    assert not becomes_paid(unpaid, half)
+    assert becomes_paid(half, full)
+    assert not becomes_paid(full, more), "already paid: InvoicePaid is not sent again"
+    assert becomes_paid(unpaid, more)
+
+
+def test_f5_partial_credit_note_then_payment_of_the_rest_is_paid() -> None:
+    assert Balance(D("150"), D("50"), D("100")).settled
+    assert not Balance(D("150"), D("150"), D("0")).settled, "a cancelled invoice is not paid"
+
+
+def test_f4_overdue_the_day_after_the_due_date_while_unpaid() -> None:
+    due = date(2025, 3, 31)
+    assert not is_overdue(due, date(2025, 3, 31), D("100"))
+    assert is_overdue(due, date(2025, 4, 1), D("100"))
+    assert not is_overdue(due, date(2025, 4, 1), D("0"))
+    assert Balance(D("100"), D("0"), D("0")).status(due, date(2025, 4, 1)).value == "overdue"
+
+
+def test_f4_bank_csv_export_is_parsed_with_french_conventions() -> None:
+    text = (
+        "Date;Montant;Libellé;Référence;Mode;Emetteur\n"
+        "05/03/2025;100,00;VIR COTISATION FA-2025-00001;BQ-1;virement;Lycée X\n"
+        "2025-03-06;1 250,50;CHQ 123;BQ-2;chèque;\n"
+        "2025-03-06;-12,00;FRAIS;BQ-3;;\n"
+        "2025-03-07;10.00;x;BQ-1;;\n"
+    )
+    parsed = parse_bank_csv(text)
+    assert [(p.bank_reference, p.amount, p.method) for p in parsed.payments] == [
+        ("BQ-1", D("100.00"), "transfer"),
+        ("BQ-2", D("1250.50"), "cheque"),
+    ]
+    assert parsed.payments[0].received_on == date(2025, 3, 5)
+    assert len(parsed.skipped) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "foo;bar\n1;2\n",
+        "date;amount;label;bank_reference\n2025-13-01;10;x;R1\n",
+        "date;amount;label;bank_reference\n2025-01-01;dix;x;R1\n",
+        "date;amount;label;bank_reference;method\n2025-01-01;10;x;R1;bitcoin\n",
+        "date;amount;label;bank_reference\n2025-01-01;10;x;\n",
+    ],
+)
+def test_f4_bad_bank_csv_is_refused_with_its_line(text: str) -> None:
+    with pytest.raises(BankCsvError):
+        parse_bank_csv(text)
