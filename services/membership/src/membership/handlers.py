@@ -872,13 +872,3 @@ async def rights_at(uow: MembershipUnitOfWork, siren: str, on: date) -> RightsVi
     return RightsView(
         siren, on, status, rights, beneficiary_sirets=await uow.repo.beneficiary_sirets(siren)
     )
-
-
-def renewal_changes(previous_plan: str | None, previous_premium: bool, plan: str) -> list[str]:
-    """What the board reads in the renewal summary (M6)."""
-    before = Plan.PREMIUM.value if previous_premium else previous_plan
-    if before is None:
-        return ["no membership the year before"]
-    if before != plan:
-        return [f"plan {before} → {plan}"]
-    return []

@@ -24,7 +24,7 @@ from membership.api.schemas import (
     RenewalLine,
     RenewalReport,
 )
-from membership.domain.applications import ApplicationStatus, Texts
+from membership.domain.applications import ApplicationStatus, Texts, renewal_changes
 from membership.domain.errors import DomainError, NotFoundError
 from membership.domain.identifiers import parse_siren
 from membership.domain.plans import MAX_YEAR, MIN_YEAR
@@ -127,7 +127,7 @@ async def renewal_report(year: Year, runtime: Runtime, caller: BoardOrStaff) -> 
             membership_state=r["membership_state"],
             amount=r["amount"],
             submitted_at=r["submitted_at"],
-            changes=handlers.renewal_changes(
+            changes=renewal_changes(
                 r["previous_plan"], r["previous_premium_from"] is not None, r["plan"]
             ),
         )

@@ -96,3 +96,13 @@ def check_decidable(status: ApplicationStatus, kind: Kind) -> None:
         raise ConflictError("M6", "A renewal is processed without a board decision.")
     if status is not ApplicationStatus.PENDING_REVIEW:
         raise ConflictError("M5", f"This application was already decided ({status.value}).")
+
+
+def renewal_changes(previous_plan: str | None, previous_premium: bool, plan: str) -> list[str]:
+    """What the board reads in the renewal summary (M6): the changes against the year before."""
+    before = "premium" if previous_premium else previous_plan
+    if before is None:
+        return ["no membership the year before"]
+    if before != plan:
+        return [f"plan {before} → {plan}"]
+    return []

@@ -1,0 +1,361 @@
+"""Fixtures of the membership tests: the service on the real PostgreSQL and RabbitMQ."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+import aio_pika
+import httpx
+import pytest
+from sqlalchemy import text
+from stdnum import luhn
+
+from membership.app import create_app
+from membership.handlers import on_credit_note_issued, on_invoice_paid
+from membership.service import SERVICE_DIR, MembershipRuntime, build_runtime
+from membership.settings import MembershipSettings
+from shared.auth import Role, mint_token
+from shared.clock import FixedClock
+from shared.contracts import CreditNoteIssued, InvoicePaid
+from shared.contracts.base import Event
+from shared.messaging.outbox import build_envelope
+
+DEFAULT_NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+TEXT = "Une structure d'accompagnement des jeunes vers l'emploi en Gironde depuis 1990."
+TEXTS = {"structure": TEXT, "activity": TEXT, "motivations": TEXT}
+
+
+def new_siren() -> str:
+    """A random Luhn-valid SIREN (La Poste's prefix avoided)."""
+    while True:
+        base = f"{random.randrange(10_000_000, 100_000_000)}"
+        siren = base + luhn.calc_check_digit(base)
+        if not siren.startswith("356"):
+            return siren
+
+
+def siret_of(siren: str, nic: int = 1) -> str:
+    base = f"{siren}{nic:04d}"
+    return base + luhn.calc_check_digit(base)
+
+
+@pytest.fixture(scope="session")
+async def membership_settings(migrated_database: Any, service_settings: Any) -> MembershipSettings:
+    url = await migrated_database("membership", SERVICE_DIR)
+    settings: MembershipSettings = service_settings(MembershipSettings, url)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def clock() -> FixedClock:
+    return FixedClock(DEFAULT_NOW)
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock(clock: FixedClock) -> None:
+    clock.set(DEFAULT_NOW)
+
+
+@pytest.fixture(scope="session")
+async def runtime(
+    membership_settings: MembershipSettings, clock: FixedClock
+) -> AsyncIterator[MembershipRuntime]:
+    service = build_runtime(membership_settings, clock)
+    yield service
+    await service.dispose()
+
+
+@pytest.fixture(scope="session")
+async def client(runtime: MembershipRuntime) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(runtime)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def auth(membership_settings: MembershipSettings) -> Callable[..., dict[str, str]]:
+    """Headers of a caller: ``auth(Role.MEMBER, siren=...)``, ``auth(Role.STAFF)``..."""
+
+    def make(*roles: Role, siren: str | None = None) -> dict[str, str]:
+        token = mint_token(
+            membership_settings.auth,
+            subject="-".join(r.value for r in roles) + (f"-{siren}" if siren else ""),
+            roles=list(roles),
+            siren=siren,
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@dataclass
+class Scenario:
+    """Drives the service the way its users and billing do, for one test's structures."""
+
+    client: httpx.AsyncClient
+    runtime: MembershipRuntime
+    clock: FixedClock
+    auth: Callable[..., dict[str, str]]
+
+    @property
+    def staff(self) -> dict[str, str]:
+        return self.auth(Role.STAFF)
+
+    @property
+    def board(self) -> dict[str, str]:
+        return self.auth(Role.BOARD)
+
+    def member(self, siren: str) -> dict[str, str]:
+        return self.auth(Role.MEMBER, siren=siren)
+
+    def at(self, day: date) -> None:
+        self.clock.set(datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC))
+
+    def structure_body(self, siren: str, insee: str = "33063", **extra: Any) -> dict[str, Any]:
+        return {
+            "siren": siren,
+            "legal_name": f"Structure {siren}",
+            "legal_form": "association",
+            "head_office": {
+                "siret": siret_of(siren),
+                "address_line": "1 rue Sainte-Catherine",
+                "postal_code": "33000",
+                "city": "Bordeaux",
+                "insee_code": insee,
+            },
+            "email": f"contact-{siren}@example.org",
+            **extra,
+        }
+
+    async def register(self, siren: str | None = None, **extra: Any) -> str:
+        siren = siren or new_siren()
+        response = await self.client.post(
+            "/structures", json=self.structure_body(siren, **extra), headers=self.member(siren)
+        )
+        assert response.status_code == 201, response.text
+        return siren
+
+    async def apply(self, siren: str, year: int, plan: str = "simple") -> dict[str, Any]:
+        response = await self.client.post(
+            "/applications",
+            json={"siren": siren, "year": year, "plan": plan, "texts": TEXTS},
+            headers=self.member(siren),
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def approve(self, application_id: str) -> UUID:
+        response = await self.client.post(
+            f"/applications/{application_id}/approve", headers=self.board
+        )
+        assert response.status_code == 200, response.text
+        return UUID(response.json()["membership_id"])
+
+    async def pay(
+        self, siren: str, subject_id: UUID, *, kind: str = "membership_new", year: int = 2026
+    ) -> InvoicePaid:
+        """Billing's payment event, applied through the handler in one unit of work."""
+        event = invoice_paid(siren, subject_id, kind=kind, year=year, paid_on=self.clock.today())
+        async with self.runtime.uow() as uow:
+            await on_invoice_paid(uow, event, self.clock.now())
+            await uow.commit()
+        return event
+
+    async def cancel(self, siren: str, subject_id: UUID, *, kind: str = "membership_new") -> None:
+        event = CreditNoteIssued(
+            credit_note_id=uuid4(),
+            number="AV-2026-0001",
+            invoice_id=uuid4(),
+            invoice_number="F-2026-0001",
+            siren=siren,
+            kind=kind,  # type: ignore[arg-type]
+            subject_id=subject_id,
+            amount=Decimal("100.00"),
+            cancels_invoice=True,
+            reason="unpaid",
+            issued_on=self.clock.today(),
+        )
+        async with self.runtime.uow() as uow:
+            await on_credit_note_issued(uow, event, self.clock.now())
+            await uow.commit()
+
+    async def member_of(self, siren: str, year: int, plan: str = "simple") -> UUID:
+        """A structure whose ``year`` membership is approved and paid (clock left in that year)."""
+        self.at(date(year, 3, 1))
+        application = await self.apply(siren, year, plan)
+        if application["kind"] == "new":
+            membership_id = await self.approve(application["id"])
+        else:
+            membership_id = UUID(application["membership_id"])
+        await self.pay(siren, membership_id, year=year)
+        return membership_id
+
+    async def rights(self, identifier: str, on: date | None = None) -> dict[str, Any]:
+        params = {"on": on.isoformat()} if on else {}
+        response = await self.client.get(f"/rights/{identifier}", params=params, headers=self.staff)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def outbox(self, event_type: str, **payload: str) -> list[dict[str, Any]]:
+        """Envelopes of ``event_type`` in the outbox whose payload has the given values."""
+        conditions = " ".join(f"AND payload->'payload'->>'{k}' = :{k}" for k in payload)
+        async with self.runtime.session_factory() as session:
+            rows = await session.execute(
+                text(
+                    f"SELECT payload::text FROM outbox WHERE event_type = :t {conditions} "
+                    "ORDER BY created_at"
+                ),
+                {"t": event_type, **payload},
+            )
+            return [json.loads(r[0]) for r in rows]
+
+
+def invoice_paid(
+    siren: str, subject_id: UUID, *, kind: str, year: int, paid_on: date
+) -> InvoicePaid:
+    return InvoicePaid(
+        invoice_id=uuid4(),
+        number=f"F-{year}-{random.randrange(1, 10_000):05d}",
+        siren=siren,
+        kind=kind,  # type: ignore[arg-type]
+        subject_id=subject_id,
+        year=year,
+        total=Decimal("100.00"),
+        paid_on=paid_on,
+    )
+
+
+@pytest.fixture
+def scenario(
+    client: httpx.AsyncClient,
+    runtime: MembershipRuntime,
+    clock: FixedClock,
+    auth: Callable[..., dict[str, str]],
+) -> Scenario:
+    return Scenario(client, runtime, clock, auth)
+
+
+# -- the real broker -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def relay(runtime: MembershipRuntime) -> AsyncIterator[None]:
+    """The service's outbox relay, running for the rest of the session."""
+    await runtime.declare_topology()
+    running = runtime.relay()
+    task = asyncio.create_task(running.run())
+    yield
+    running.stop()
+    await task
+
+
+@pytest.fixture(scope="session")
+async def consumer(runtime: MembershipRuntime) -> AsyncIterator[None]:
+    """The service's consumers on the real broker, in this process."""
+    await runtime.declare_topology()
+    broker = runtime.build_broker()
+    await broker.start()
+    yield
+    await broker.stop()
+
+
+@pytest.fixture
+async def amqp(
+    membership_settings: MembershipSettings,
+) -> AsyncIterator[aio_pika.abc.AbstractChannel]:
+    connection = await aio_pika.connect(membership_settings.rabbitmq_url)
+    async with connection:
+        yield await connection.channel()
+
+
+Listener = Callable[[str], Awaitable[aio_pika.abc.AbstractQueue]]
+
+
+@pytest.fixture
+def listen(amqp: aio_pika.abc.AbstractChannel, membership_settings: MembershipSettings) -> Listener:
+    """A private queue bound to the test namespace's exchange for a routing key."""
+
+    async def make(routing_key: str) -> aio_pika.abc.AbstractQueue:
+        exchange = await amqp.declare_exchange(
+            f"{membership_settings.rabbitmq_namespace}.events",
+            aio_pika.ExchangeType.TOPIC,
+            durable=True,
+        )
+        queue = await amqp.declare_queue(exclusive=True, auto_delete=True)
+        await queue.bind(exchange, routing_key=routing_key)
+        return queue
+
+    return make
+
+
+async def received(
+    queue: aio_pika.abc.AbstractQueue,
+    match: Callable[[dict[str, Any]], bool],
+    *,
+    at_least: int = 1,
+    within: float = 10.0,
+    settle: float = 1.0,
+) -> list[dict[str, Any]]:
+    """Envelopes on ``queue`` that ``match``: waits for ``at_least``, then ``settle`` seconds
+    more so that an unwanted duplicate would show."""
+    found: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    settle_until: float | None = None
+    while True:
+        message = await queue.get(no_ack=True, fail=False)
+        if message is not None:
+            envelope = json.loads(message.body)
+            if match(envelope):
+                found.append(envelope)
+            continue
+        now = loop.time()
+        if len(found) >= at_least and settle_until is None:
+            settle_until = now + settle
+        if settle_until is not None and now >= settle_until:
+            return found
+        if settle_until is None and now >= deadline:
+            return found
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def publish(
+    amqp: aio_pika.abc.AbstractChannel, membership_settings: MembershipSettings
+) -> Callable[..., Awaitable[str]]:
+    """Publish an event as another service would; returns the envelope's message id.
+
+    ``envelope`` given: publish that exact envelope again (a redelivery).
+    """
+
+    async def send(event: Event, envelope: Any = None) -> Any:
+        envelope = envelope or build_envelope(event, aggregate_id="test")
+        exchange = await amqp.declare_exchange(
+            f"{membership_settings.rabbitmq_namespace}.events",
+            aio_pika.ExchangeType.TOPIC,
+            durable=True,
+        )
+        await exchange.publish(
+            aio_pika.Message(
+                envelope.model_dump_json().encode(),
+                message_id=str(envelope.message_id),
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=event.routing_key(),
+        )
+        return envelope
+
+    return send

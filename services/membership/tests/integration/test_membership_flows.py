@@ -1,0 +1,317 @@
+"""The membership use cases through the API on the real database (M1–M10)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+async def test_m5_new_membership_approved_then_activated_by_payment(scenario, client) -> None:
+    siren = await scenario.register()
+    application = await scenario.apply(siren, 2026, "premium")
+    assert application["kind"] == "new" and application["status"] == "pending_review"
+    assert (await scenario.rights(siren))["status"] == "pending"
+
+    pending = await client.get("/applications", headers=scenario.board)
+    assert application["id"] in {a["id"] for a in pending.json()}
+    submitted = await scenario.outbox("MembershipApplicationSubmitted", siren=siren)
+    assert [e["payload"]["kind"] for e in submitted] == ["new"]
+
+    membership_id = await scenario.approve(application["id"])
+    [approved] = await scenario.outbox("MembershipApproved", siren=siren)
+    payload = approved["payload"]
+    assert payload["membership_id"] == str(membership_id)
+    assert Decimal(payload["amount"]) == Decimal("150.00")
+    assert payload["customer"]["siren"] == siren
+    assert payload["customer"]["insee_code"] == "33063"
+    assert approved["aggregate_id"] == str(membership_id)
+    assert (await scenario.rights(siren))["status"] == "pending"
+
+    await scenario.pay(siren, membership_id)
+    rights = await scenario.rights(siren)
+    assert rights["status"] == "active" and rights["plan"] == "premium"
+    assert rights["valid_until"] == "2026-12-31"
+    assert rights["rights"] == {
+        "parcourspro": True,
+        "innovation_lab": True,
+        "lab_studio": False,
+        "room_booking": True,
+        "extranet": True,
+    }
+    [activated] = await scenario.outbox("MembershipActivated", membership_id=str(membership_id))
+    assert activated["payload"]["valid_from"] == "2026-03-10"
+    assert activated["payload"]["valid_until"] == "2026-12-31"
+
+
+async def test_m5_board_rejects_with_a_reason_the_applicant_reads(scenario, client) -> None:
+    siren = await scenario.register()
+    application = await scenario.apply(siren, 2026)
+    response = await client.post(
+        f"/applications/{application['id']}/reject",
+        json={"reason": "Activité sans lien avec l'orientation ou la formation."},
+        headers=scenario.board,
+    )
+    assert response.status_code == 200, response.text
+    seen = await client.get(f"/applications/{application['id']}", headers=scenario.member(siren))
+    assert seen.json()["status"] == "rejected"
+    assert seen.json()["rejection_reason"].startswith("Activité sans lien")
+    assert len(await scenario.outbox("MembershipRejected", siren=siren)) == 1
+    again = await client.post(f"/applications/{application['id']}/approve", headers=scenario.board)
+    assert again.status_code == 409 and again.json()["code"] == "M5"
+    # A rejected structure may apply again.
+    assert (await scenario.apply(siren, 2026))["status"] == "pending_review"
+
+
+async def test_m6_renewal_processed_at_once_and_reported_to_the_board(scenario, client) -> None:
+    siren = await scenario.register()
+    await scenario.member_of(siren, 2025)
+    scenario.at(date(2025, 11, 20))
+    campaign = await client.post("/campaigns/2026", headers=scenario.staff)
+    assert campaign.status_code == 200, campaign.text
+
+    renewal = await client.post(
+        "/applications",
+        json={"siren": siren, "year": 2026, "plan": "premium"},
+        headers=scenario.member(siren),
+    )
+    assert renewal.status_code == 201, renewal.text
+    body = renewal.json()
+    assert body["kind"] == "renewal" and body["status"] == "processed"
+    [requested] = await scenario.outbox("MembershipRenewalRequested", siren=siren)
+    assert requested["payload"]["membership_id"] == body["membership_id"]
+    assert Decimal(requested["payload"]["amount"]) == Decimal("150.00")
+    assert await scenario.outbox("MembershipApproved", siren=siren, year="2026") == []
+
+    report = await client.get("/reports/renewals/2026", headers=scenario.board)
+    assert report.status_code == 200
+    [line] = [r for r in report.json()["renewals"] if r["siren"] == siren]
+    assert line["previous_plan"] == "simple" and line["plan"] == "premium"
+    assert line["changes"] == ["plan simple → premium"]
+
+    # M4: in grace on 15 February, lapsed on the 16th; paid later, active from payment.
+    assert (await scenario.rights(siren, date(2026, 2, 15)))["status"] == "grace"
+    assert (await scenario.rights(siren, date(2026, 2, 15)))["rights"]["parcourspro"]
+    assert (await scenario.rights(siren, date(2026, 2, 16)))["status"] == "lapsed"
+    scenario.at(date(2026, 1, 20))
+    await scenario.pay(siren, UUID(body["membership_id"]), kind="membership_renewal")
+    assert (await scenario.rights(siren, date(2026, 2, 16)))["status"] == "active"
+
+
+async def test_m4_renewal_in_grace_window_restores_a_lapsed_member(scenario, client) -> None:
+    siren = await scenario.register()
+    membership_2025 = await scenario.member_of(siren, 2025)
+    scenario.at(date(2026, 1, 2))
+    run = await client.post("/lapses/run", json={}, headers=scenario.staff)
+    mine = [x for x in run.json()["lapsed"] if x["siren"] == siren]
+    assert mine == [
+        {
+            "membership_id": str(membership_2025),
+            "siren": siren,
+            "year": 2025,
+            "lapsed_on": "2026-01-01",
+            "reason": "not_renewed",
+        }
+    ]
+    assert (await scenario.rights(siren, date(2026, 1, 2)))["status"] == "lapsed"
+
+    scenario.at(date(2026, 1, 20))
+    renewal = await scenario.apply(siren, 2026)
+    assert renewal["kind"] == "renewal"
+    assert (await scenario.rights(siren))["status"] == "grace"
+
+    scenario.at(date(2026, 2, 16))
+    run = await client.post("/lapses/run", json={}, headers=scenario.staff)
+    mine = [x for x in run.json()["lapsed"] if x["siren"] == siren]
+    assert [(x["lapsed_on"], x["reason"]) for x in mine] == [("2026-02-16", "renewal_unpaid")]
+    lapsed = await scenario.outbox("MembershipLapsed", membership_id=str(membership_2025))
+    assert [e["payload"]["reason"] for e in lapsed] == ["not_renewed", "renewal_unpaid"]
+
+
+async def test_m7_beneficiary_resolves_to_its_member_rights(scenario, client) -> None:
+    siren = await scenario.register()
+    await scenario.member_of(siren, 2026)
+    branch = scenario_siret(siren, 2)
+    added = await client.post(
+        f"/structures/{siren}/beneficiaries",
+        json={"siret": branch, "name": "Antenne de Pau", "insee_code": "64445"},
+        headers=scenario.member(siren),
+    )
+    assert added.status_code == 201, added.text
+    [event] = await scenario.outbox("BeneficiaryAdded", siret=branch)
+    assert event["payload"]["siren"] == siren
+    rights = await scenario.rights(branch)
+    assert rights["siren"] == siren and rights["resolved_from_siret"] == branch
+    assert rights["status"] == "active" and rights["rights"]["parcourspro"]
+    assert branch in rights["beneficiary_sirets"]
+
+    duplicate = await client.post(
+        f"/structures/{siren}/beneficiaries",
+        json={"siret": branch, "name": "Antenne de Pau"},
+        headers=scenario.member(siren),
+    )
+    assert duplicate.status_code == 409 and duplicate.json()["code"] == "M7"
+    removed = await client.delete(
+        f"/structures/{siren}/beneficiaries/{branch}", headers=scenario.member(siren)
+    )
+    assert removed.status_code == 204
+    assert len(await scenario.outbox("BeneficiaryRemoved", siret=branch)) == 1
+    gone = await client.get(f"/rights/{branch}", headers=scenario.staff)
+    assert gone.status_code == 404
+
+
+def scenario_siret(siren: str, nic: int) -> str:
+    from stdnum import luhn
+
+    base = f"{siren}{nic:04d}"
+    return base + luhn.calc_check_digit(base)
+
+
+async def test_m8_call_for_dues_once_per_main_structure(scenario, client) -> None:
+    member, other = await scenario.register(), await scenario.register()
+    await scenario.member_of(member, 2025, "premium")
+    await client.post(
+        f"/structures/{member}/beneficiaries",
+        json={"siret": scenario_siret(member, 7), "name": "Antenne"},
+        headers=scenario.member(member),
+    )
+    scenario.at(date(2025, 11, 15))
+    first = await client.post("/campaigns/2026", headers=scenario.staff)
+    assert first.status_code == 200, first.text
+    calls = await client.get("/campaigns/2026/calls", headers=scenario.staff)
+    mine = [c for c in calls.json() if c["siren"] in (member, other)]
+    assert len(mine) == 1
+    assert mine[0]["siret"] == scenario_siret(member, 1)  # the head office, not the branch
+    assert Decimal(mine[0]["amount"]) == Decimal("150.00")
+
+    second = await client.post("/campaigns/2026", headers=scenario.staff)
+    assert second.json()["calls_created"] == 0
+    assert second.json()["calls_total"] == first.json()["calls_total"]
+    wrong_year = await client.post("/campaigns/2028", headers=scenario.staff)
+    assert wrong_year.status_code == 422 and wrong_year.json()["code"] == "M8"
+
+
+async def test_m9_qualiopi_recorded_and_lab_studio_granted_while_valid(scenario, client) -> None:
+    siren = await scenario.register(
+        training_organisation=True, activity_declaration_number="75331234533"
+    )
+    await scenario.member_of(siren, 2026)
+    recorded = await client.put(
+        f"/structures/{siren}/qualiopi",
+        json={"certificate_number": "QUALIOPI-2024-0042", "valid_until": "2026-06-30"},
+        headers=scenario.member(siren),
+    )
+    assert recorded.status_code == 200, recorded.text
+    [changed] = await scenario.outbox("QualiopiCertificationChanged", siren=siren)
+    assert changed["payload"]["valid_until"] == "2026-06-30"
+    assert (await scenario.rights(siren, date(2026, 6, 30)))["rights"]["lab_studio"]
+    assert not (await scenario.rights(siren, date(2026, 7, 1)))["rights"]["lab_studio"]
+
+    not_training = await scenario.register()
+    refused = await client.put(
+        f"/structures/{not_training}/qualiopi",
+        json={"certificate_number": "QUALIOPI-2024-0043", "valid_until": "2026-06-30"},
+        headers=scenario.staff,
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "M9"
+
+
+async def test_m10_upgrade_to_premium_from_payment(scenario, client) -> None:
+    siren = await scenario.register()
+    membership_id = await scenario.member_of(siren, 2026)
+    scenario.at(date(2026, 6, 1))
+    response = await client.post(
+        f"/structures/{siren}/upgrade", json={"plan": "premium"}, headers=scenario.member(siren)
+    )
+    assert response.status_code == 201, response.text
+    assert Decimal(response.json()["amount"]) == Decimal("50.00")
+    [requested] = await scenario.outbox("PlanUpgradeRequested", siren=siren)
+    assert requested["payload"]["membership_id"] == str(membership_id)
+    again = await client.post(
+        f"/structures/{siren}/upgrade", json={"plan": "premium"}, headers=scenario.member(siren)
+    )
+    assert again.status_code == 409 and again.json()["code"] == "M10"
+
+    scenario.at(date(2026, 6, 10))
+    upgrade_id = UUID(response.json()["upgrade_id"])
+    await scenario.pay(siren, upgrade_id, kind="plan_upgrade")
+    await scenario.pay(siren, upgrade_id, kind="plan_upgrade")  # delivered twice
+    assert (await scenario.rights(siren, date(2026, 6, 9)))["plan"] == "simple"
+    after = await scenario.rights(siren, date(2026, 6, 10))
+    assert after["plan"] == "premium" and after["rights"]["room_booking"]
+    activations = await scenario.outbox("MembershipActivated", membership_id=str(membership_id))
+    assert [(e["payload"]["plan"], e["payload"]["valid_from"]) for e in activations] == [
+        ("simple", "2026-03-01"),
+        ("premium", "2026-06-10"),
+    ]
+    downgrade = await client.post(
+        f"/structures/{siren}/upgrade", json={"plan": "simple"}, headers=scenario.member(siren)
+    )
+    assert downgrade.status_code == 422 and downgrade.json()["code"] == "M10"
+
+
+async def test_credit_note_withdraws_an_unpaid_new_membership(scenario, client) -> None:
+    siren = await scenario.register()
+    application = await scenario.apply(siren, 2026)
+    membership_id = await scenario.approve(application["id"])
+    await scenario.cancel(siren, membership_id)
+    seen = await client.get(f"/applications/{application['id']}", headers=scenario.staff)
+    assert seen.json()["status"] == "withdrawn"
+    memberships = await client.get(f"/structures/{siren}/memberships", headers=scenario.staff)
+    assert [m["state"] for m in memberships.json()] == ["withdrawn"]
+    assert (await scenario.rights(siren))["status"] == "none"
+    # Paid after all: a withdrawn membership is not activated.
+    await scenario.pay(siren, membership_id)
+    assert (await scenario.rights(siren))["status"] == "none"
+    again = await client.post(
+        "/applications",
+        json={"siren": siren, "year": 2026, "plan": "simple", "texts": {}},
+        headers=scenario.member(siren),
+    )
+    assert again.status_code == 409 and again.json()["code"] == "M3"
+
+
+async def test_m4_renewal_withdrawn_in_grace_lapses_the_member(scenario, client) -> None:
+    siren = await scenario.register()
+    membership_2025 = await scenario.member_of(siren, 2025)
+    scenario.at(date(2025, 12, 1))
+    await client.post("/campaigns/2026", headers=scenario.staff)
+    renewal = await scenario.apply(siren, 2026)
+    scenario.at(date(2026, 1, 25))
+    assert (await scenario.rights(siren))["status"] == "grace"
+    await scenario.cancel(siren, UUID(renewal["membership_id"]), kind="membership_renewal")
+    assert (await scenario.rights(siren))["status"] == "lapsed"
+    [lapsed] = await scenario.outbox("MembershipLapsed", membership_id=str(membership_2025))
+    assert lapsed["payload"]["reason"] == "withdrawn"
+    assert lapsed["payload"]["lapsed_on"] == "2026-01-25"
+
+
+async def test_m2_tariffs_are_data_staff_edit(scenario, client) -> None:
+    listed = await client.get("/tariffs", headers=scenario.board)
+    seeded = {t["year"]: t for t in listed.json()}
+    assert Decimal(seeded[2025]["simple"]) == Decimal("100.00")
+    assert Decimal(seeded[2026]["premium"]) == Decimal("150.00")
+    assert Decimal(seeded[2026]["upgrade"]) == Decimal("50.00")
+    put = await client.put(
+        "/tariffs/2027",
+        json={"simple": "110.00", "premium": "165.00", "upgrade": "55.00"},
+        headers=scenario.staff,
+    )
+    assert put.status_code == 200, put.text
+    assert Decimal(put.json()["premium"]) == Decimal("165.00")
+    refused = await client.put(
+        "/tariffs/2027",
+        json={"simple": "110.00", "premium": "100.00", "upgrade": "55.00"},
+        headers=scenario.staff,
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "M2"
+    by_board = await client.put(
+        "/tariffs/2027",
+        json={"simple": "1.00", "premium": "2.00", "upgrade": "1.00"},
+        headers=scenario.board,
+    )
+    assert by_board.status_code == 403
