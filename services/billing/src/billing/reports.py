@@ -36,6 +36,7 @@ def _facts(invoice: InvoiceRecord) -> InvoiceFacts:
         credited=invoice.credited,
         paid=invoice.paid,
         paid_at=invoice.paid_at,
+        overdue_marked=invoice.overdue_on is not None,
     )
 
 
@@ -169,7 +170,7 @@ async def invoices_csv(uow: BillingUnitOfWork, start: date, end: date) -> str:
             format_fr(i.credited),
             format_fr(i.paid),
             format_fr(i.balance.outstanding),
-            i.balance.status(i.due_on, today).value,
+            i.balance.status(i.due_on, today, marked_overdue=i.overdue_on is not None).value,
         ]
         for i in await uow.billing.list_invoices(issued_from=start, issued_to=end)
     ]

@@ -114,7 +114,7 @@ class InvoiceOut(BaseModel):
             paid=i.paid,
             outstanding=b.outstanding,
             overpaid=b.overpaid,
-            status=b.status(i.due_on, today).value,
+            status=b.status(i.due_on, today, marked_overdue=i.overdue_on is not None).value,
             paid_on=i.paid_on,
             overdue_on=i.overdue_on,
             lines=[

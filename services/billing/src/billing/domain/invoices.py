@@ -124,12 +124,15 @@ class Balance:
         """F5: paid in full (what is owed after credit notes is covered), not cancelled."""
         return not self.cancelled and self.paid >= self.net
 
-    def status(self, due_on: date, today: date) -> Status:
+    def status(self, due_on: date, today: date, *, marked_overdue: bool = False) -> Status:
+        """``marked_overdue``: the overdue run (possibly for a later date) marked it."""
         if self.cancelled:
             return Status.CANCELLED
         if self.settled:
             return Status.PAID
-        if is_overdue(due_on, today, self.outstanding):
+        if is_overdue(due_on, today, self.outstanding) or (
+            marked_overdue and self.outstanding > ZERO
+        ):
             return Status.OVERDUE
         if self.paid > ZERO:
             return Status.PARTLY_PAID

@@ -27,6 +27,7 @@ class InvoiceFacts:
     credited: Decimal
     paid: Decimal
     paid_at: datetime | None = None
+    overdue_marked: bool = False
 
     @property
     def balance(self) -> Balance:
@@ -212,7 +213,7 @@ def reconcile(
     issued = credited = paid = outstanding = overpaid = ZERO
     for inv in sorted(invoices, key=lambda i: i.number):
         balance = inv.balance
-        status = balance.status(inv.due_on, as_of)
+        status = balance.status(inv.due_on, as_of, marked_overdue=inv.overdue_marked)
         report.invoices[status.value].add(inv.total)
         issued += inv.total
         credited += inv.credited
