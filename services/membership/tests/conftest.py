@@ -300,37 +300,6 @@ def listen(amqp: aio_pika.abc.AbstractChannel, membership_settings: MembershipSe
     return make
 
 
-async def received(
-    queue: aio_pika.abc.AbstractQueue,
-    match: Callable[[dict[str, Any]], bool],
-    *,
-    at_least: int = 1,
-    within: float = 10.0,
-    settle: float = 1.0,
-) -> list[dict[str, Any]]:
-    """Envelopes on ``queue`` that ``match``: waits for ``at_least``, then ``settle`` seconds
-    more so that an unwanted duplicate would show."""
-    found: list[dict[str, Any]] = []
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    settle_until: float | None = None
-    while True:
-        message = await queue.get(no_ack=True, fail=False)
-        if message is not None:
-            envelope = json.loads(message.body)
-            if match(envelope):
-                found.append(envelope)
-            continue
-        now = loop.time()
-        if len(found) >= at_least and settle_until is None:
-            settle_until = now + settle
-        if settle_until is not None and now >= settle_until:
-            return found
-        if settle_until is None and now >= deadline:
-            return found
-        await asyncio.sleep(0.05)
-
-
 @pytest.fixture
 def publish(
     amqp: aio_pika.abc.AbstractChannel, membership_settings: MembershipSettings

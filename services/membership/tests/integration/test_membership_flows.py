@@ -14,7 +14,8 @@ pytestmark = pytest.mark.integration
 async def test_m5_new_membership_approved_then_activated_by_payment(scenario, client) -> None:
     siren = await scenario.register()
     application = await scenario.apply(siren, 2026, "premium")
-    assert application["kind"] == "new" and application["status"] == "pending_review"
+    assert application["kind"] == "new"
+    assert application["status"] == "pending_review"
     assert (await scenario.rights(siren))["status"] == "pending"
 
     pending = await client.get("/applications", headers=scenario.board)
@@ -34,7 +35,8 @@ async def test_m5_new_membership_approved_then_activated_by_payment(scenario, cl
 
     await scenario.pay(siren, membership_id)
     rights = await scenario.rights(siren)
-    assert rights["status"] == "active" and rights["plan"] == "premium"
+    assert rights["status"] == "active"
+    assert rights["plan"] == "premium"
     assert rights["valid_until"] == "2026-12-31"
     assert rights["rights"] == {
         "parcourspro": True,
@@ -62,7 +64,8 @@ async def test_m5_board_rejects_with_a_reason_the_applicant_reads(scenario, clie
     assert seen.json()["rejection_reason"].startswith("Activité sans lien")
     assert len(await scenario.outbox("MembershipRejected", siren=siren)) == 1
     again = await client.post(f"/applications/{application['id']}/approve", headers=scenario.board)
-    assert again.status_code == 409 and again.json()["code"] == "M5"
+    assert again.status_code == 409
+    assert again.json()["code"] == "M5"
     # A rejected structure may apply again.
     assert (await scenario.apply(siren, 2026))["status"] == "pending_review"
 
@@ -81,7 +84,8 @@ async def test_m6_renewal_processed_at_once_and_reported_to_the_board(scenario, 
     )
     assert renewal.status_code == 201, renewal.text
     body = renewal.json()
-    assert body["kind"] == "renewal" and body["status"] == "processed"
+    assert body["kind"] == "renewal"
+    assert body["status"] == "processed"
     [requested] = await scenario.outbox("MembershipRenewalRequested", siren=siren)
     assert requested["payload"]["membership_id"] == body["membership_id"]
     assert Decimal(requested["payload"]["amount"]) == Decimal("150.00")
@@ -90,7 +94,8 @@ async def test_m6_renewal_processed_at_once_and_reported_to_the_board(scenario, 
     report = await client.get("/reports/renewals/2026", headers=scenario.board)
     assert report.status_code == 200
     [line] = [r for r in report.json()["renewals"] if r["siren"] == siren]
-    assert line["previous_plan"] == "simple" and line["plan"] == "premium"
+    assert line["previous_plan"] == "simple"
+    assert line["plan"] == "premium"
     assert line["changes"] == ["plan simple → premium"]
 
     # M4: in grace on 15 February, lapsed on the 16th; paid later, active from payment.
@@ -145,8 +150,10 @@ async def test_m7_beneficiary_resolves_to_its_member_rights(scenario, client) ->
     [event] = await scenario.outbox("BeneficiaryAdded", siret=branch)
     assert event["payload"]["siren"] == siren
     rights = await scenario.rights(branch)
-    assert rights["siren"] == siren and rights["resolved_from_siret"] == branch
-    assert rights["status"] == "active" and rights["rights"]["parcourspro"]
+    assert rights["siren"] == siren
+    assert rights["resolved_from_siret"] == branch
+    assert rights["status"] == "active"
+    assert rights["rights"]["parcourspro"]
     assert branch in rights["beneficiary_sirets"]
 
     duplicate = await client.post(
@@ -154,7 +161,8 @@ async def test_m7_beneficiary_resolves_to_its_member_rights(scenario, client) ->
         json={"siret": branch, "name": "Antenne de Pau"},
         headers=scenario.member(siren),
     )
-    assert duplicate.status_code == 409 and duplicate.json()["code"] == "M7"
+    assert duplicate.status_code == 409
+    assert duplicate.json()["code"] == "M7"
     removed = await client.delete(
         f"/structures/{siren}/beneficiaries/{branch}", headers=scenario.member(siren)
     )
@@ -192,7 +200,8 @@ async def test_m8_call_for_dues_once_per_main_structure(scenario, client) -> Non
     assert second.json()["calls_created"] == 0
     assert second.json()["calls_total"] == first.json()["calls_total"]
     wrong_year = await client.post("/campaigns/2028", headers=scenario.staff)
-    assert wrong_year.status_code == 422 and wrong_year.json()["code"] == "M8"
+    assert wrong_year.status_code == 422
+    assert wrong_year.json()["code"] == "M8"
 
 
 async def test_m9_qualiopi_recorded_and_lab_studio_granted_while_valid(scenario, client) -> None:
@@ -217,7 +226,8 @@ async def test_m9_qualiopi_recorded_and_lab_studio_granted_while_valid(scenario,
         json={"certificate_number": "QUALIOPI-2024-0043", "valid_until": "2026-06-30"},
         headers=scenario.staff,
     )
-    assert refused.status_code == 422 and refused.json()["code"] == "M9"
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "M9"
 
 
 async def test_m10_upgrade_to_premium_from_payment(scenario, client) -> None:
@@ -234,7 +244,8 @@ async def test_m10_upgrade_to_premium_from_payment(scenario, client) -> None:
     again = await client.post(
         f"/structures/{siren}/upgrade", json={"plan": "premium"}, headers=scenario.member(siren)
     )
-    assert again.status_code == 409 and again.json()["code"] == "M10"
+    assert again.status_code == 409
+    assert again.json()["code"] == "M10"
 
     scenario.at(date(2026, 6, 10))
     upgrade_id = UUID(response.json()["upgrade_id"])
@@ -242,7 +253,8 @@ async def test_m10_upgrade_to_premium_from_payment(scenario, client) -> None:
     await scenario.pay(siren, upgrade_id, kind="plan_upgrade")  # delivered twice
     assert (await scenario.rights(siren, date(2026, 6, 9)))["plan"] == "simple"
     after = await scenario.rights(siren, date(2026, 6, 10))
-    assert after["plan"] == "premium" and after["rights"]["room_booking"]
+    assert after["plan"] == "premium"
+    assert after["rights"]["room_booking"]
     activations = await scenario.outbox("MembershipActivated", membership_id=str(membership_id))
     assert [(e["payload"]["plan"], e["payload"]["valid_from"]) for e in activations] == [
         ("simple", "2026-03-01"),
@@ -251,7 +263,8 @@ async def test_m10_upgrade_to_premium_from_payment(scenario, client) -> None:
     downgrade = await client.post(
         f"/structures/{siren}/upgrade", json={"plan": "simple"}, headers=scenario.member(siren)
     )
-    assert downgrade.status_code == 422 and downgrade.json()["code"] == "M10"
+    assert downgrade.status_code == 422
+    assert downgrade.json()["code"] == "M10"
 
 
 async def test_credit_note_withdraws_an_unpaid_new_membership(scenario, client) -> None:
@@ -272,7 +285,8 @@ async def test_credit_note_withdraws_an_unpaid_new_membership(scenario, client) 
         json={"siren": siren, "year": 2026, "plan": "simple", "texts": {}},
         headers=scenario.member(siren),
     )
-    assert again.status_code == 409 and again.json()["code"] == "M3"
+    assert again.status_code == 409
+    assert again.json()["code"] == "M3"
 
 
 async def test_m4_renewal_withdrawn_in_grace_lapses_the_member(scenario, client) -> None:
@@ -308,7 +322,8 @@ async def test_m2_tariffs_are_data_staff_edit(scenario, client) -> None:
         json={"simple": "110.00", "premium": "100.00", "upgrade": "55.00"},
         headers=scenario.staff,
     )
-    assert refused.status_code == 422 and refused.json()["code"] == "M2"
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "M2"
     by_board = await client.put(
         "/tariffs/2027",
         json={"simple": "1.00", "premium": "2.00", "upgrade": "1.00"},

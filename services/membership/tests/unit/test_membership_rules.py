@@ -139,7 +139,8 @@ def test_m1_applying_establishment_in_region_suffices() -> None:
     ensure_eligible(PARIS, BORDEAUX)
     with pytest.raises(DomainError) as excinfo:
         ensure_eligible(PARIS, LA_ROCHE_SUR_YON)
-    assert "75 (Paris)" in excinfo.value.detail and "85 (Vendée)" in excinfo.value.detail
+    assert "75 (Paris)" in excinfo.value.detail
+    assert "85 (Vendée)" in excinfo.value.detail
 
 
 def test_m1_corsica_and_overseas_departments() -> None:
@@ -227,7 +228,8 @@ def test_m3_rights_start_on_payment() -> None:
 def test_m3_one_application_per_structure_and_year() -> None:
     with pytest.raises(ConflictError) as excinfo:
         check_no_duplicate(2026, [ApplicationStatus.PENDING_REVIEW])
-    assert rule_of(excinfo) == "M3" and excinfo.value.status == 409
+    assert rule_of(excinfo) == "M3"
+    assert excinfo.value.status == 409
     with pytest.raises(ConflictError):
         check_no_duplicate(2026, [ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN])
     check_no_duplicate(2026, [ApplicationStatus.REJECTED])
@@ -283,17 +285,20 @@ def test_m4_renewal_paid_in_grace_is_active_for_the_new_year() -> None:
     ]
     assert status_at(history, date(2026, 2, 9)).status is Status.GRACE
     active = status_at(history, date(2026, 2, 10))
-    assert active.status is Status.ACTIVE and active.valid_until == date(2026, 12, 31)
+    assert active.status is Status.ACTIVE
+    assert active.valid_until == date(2026, 12, 31)
 
 
 def test_m4_lapse_on_1_january_without_renewal() -> None:
     membership = paid(2025, date(2025, 3, 1))
     assert lapse_due(membership, None, date(2025, 12, 31)) is None
     lapse = lapse_due(membership, None, date(2026, 1, 1))
-    assert lapse is not None and lapse.lapsed_on == date(2026, 1, 1)
+    assert lapse is not None
+    assert lapse.lapsed_on == date(2026, 1, 1)
     assert lapse.reason == "not_renewed"
     caught_up = lapse_due(membership, None, date(2026, 1, 9))
-    assert caught_up is not None and caught_up.lapsed_on == date(2026, 1, 1)
+    assert caught_up is not None
+    assert caught_up.lapsed_on == date(2026, 1, 1)
 
 
 def test_m4_lapse_on_16_february_with_renewal_unpaid() -> None:
@@ -302,7 +307,8 @@ def test_m4_lapse_on_16_february_with_renewal_unpaid() -> None:
     assert lapse_due(membership, pending, date(2026, 1, 1)) is None
     assert lapse_due(membership, pending, date(2026, 2, 15)) is None
     lapse = lapse_due(membership, pending, date(2026, 2, 16))
-    assert lapse is not None and lapse.lapsed_on == date(2026, 2, 16)
+    assert lapse is not None
+    assert lapse.lapsed_on == date(2026, 2, 16)
     assert lapse.reason == "renewal_unpaid"
     renewed = renewal(2026, date(2025, 12, 5), paid_on=date(2026, 1, 5))
     assert lapse_due(membership, renewed, date(2026, 2, 16)) is None
@@ -332,7 +338,8 @@ def test_m4_renewal_withdrawn_during_grace_ends_status() -> None:
     previous = paid(2025, date(2025, 3, 1))
     withdrawn = renewal(2026, date(2025, 12, 5))
     lapse = lapse_on_withdrawal(previous, withdrawn, date(2026, 1, 20))
-    assert lapse is not None and lapse.reason == "withdrawn"
+    assert lapse is not None
+    assert lapse.reason == "withdrawn"
     assert lapse.lapsed_on == date(2026, 1, 20)
     assert lapse_on_withdrawal(previous, withdrawn, date(2025, 12, 20)) is None
     withdrawn_state = MembershipFacts(
@@ -348,7 +355,8 @@ def test_m5_new_membership_needs_three_real_texts() -> None:
     with pytest.raises(DomainError) as excinfo:
         check_texts(Texts(TEXT, "Formation", None))
     assert rule_of(excinfo) == "M5"
-    assert "activity" in excinfo.value.detail and "motivations" in excinfo.value.detail
+    assert "activity" in excinfo.value.detail
+    assert "motivations" in excinfo.value.detail
     assert excinfo.value.detail.endswith("too short: activity, motivations.")
     check_texts(TEXTS)
 
@@ -530,5 +538,7 @@ def test_m11_every_member_has_the_extranet_and_no_one_else() -> None:
     lapsed = status_at([paid(2024, date(2024, 1, 10))], on)
     common = {"training_organisation": False, "qualiopi_valid_until": None, "on": on}
     rights = rights_for(member, **common)  # type: ignore[arg-type]
-    assert rights.extranet and rights.parcourspro and rights.innovation_lab
+    assert rights.extranet
+    assert rights.parcourspro
+    assert rights.innovation_lab
     assert rights_for(lapsed, **common) == Rights()  # type: ignore[arg-type]
