@@ -11,6 +11,7 @@ from shared.contracts import (
     CustomerDetails,
     MembershipActivated,
     MembershipApproved,
+    MembershipLapsed,
     MembershipRenewalRequested,
     PlanUpgradeRequested,
 )
@@ -78,6 +79,16 @@ def upgrade(siren: str, year: int, membership_id: uuid.UUID) -> PlanUpgradeReque
     )
 
 
+def lapsed(membership_id: uuid.UUID, siren: str, year: int) -> MembershipLapsed:
+    return MembershipLapsed(
+        membership_id=membership_id,
+        siren=siren,
+        year=year,
+        lapsed_on=date(year + 1, 2, 16),
+        reason="renewal_unpaid",
+    )
+
+
 def activated(
     membership_id: uuid.UUID, siren: str, year: int, plan: str = "simple"
 ) -> MembershipActivated:
@@ -101,6 +112,7 @@ import sqlalchemy as sa  # noqa: E402
 from billing.consumers import (  # noqa: E402
     on_membership_activated,
     on_membership_approved,
+    on_membership_lapsed,
     on_membership_renewal_requested,
     on_plan_upgrade_requested,
 )
@@ -114,6 +126,7 @@ HANDLERS: dict[type[Event], Any] = {
     MembershipRenewalRequested: on_membership_renewal_requested,
     PlanUpgradeRequested: on_plan_upgrade_requested,
     MembershipActivated: on_membership_activated,
+    MembershipLapsed: on_membership_lapsed,
 }
 
 

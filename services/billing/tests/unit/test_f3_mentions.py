@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from billing.domain.invoices import due_date
@@ -67,3 +67,14 @@ def test_f3_amounts_are_decimal_with_explicit_rounding() -> None:
     assert parse_amount("100") == Decimal("100.00")
     assert format_fr(Decimal("1234.5")) == "1234,50"
     assert format_eur(Decimal("1234.5")) == "1 234,50 €"
+
+
+def test_f4_worker_runs_the_overdue_job_with_the_runtime_clock() -> None:
+    from billing.service import build_runtime
+    from shared.clock import FixedClock
+
+    settings = BillingSettings()
+    clock = FixedClock(datetime(2025, 1, 1, tzinfo=UTC))
+    runtime = build_runtime(settings, clock)
+    assert [job.__name__ for job in runtime.background_jobs] == ["every_3600s_overdue_task"]
+    assert runtime.uow().clock is clock
