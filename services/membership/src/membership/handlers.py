@@ -218,6 +218,55 @@ async def register_structure(uow: MembershipUnitOfWork, cmd: NewStructure, now: 
 
 
 @dataclass(frozen=True)
+class StructureChanges:
+    """Fields a structure may change; ``None`` leaves a field as it is."""
+
+    legal_name: str | None = None
+    legal_form: str | None = None
+    public_body: bool | None = None
+    email: str | None = None
+    contact_name: str | None = None
+    phone: str | None = None
+    training_organisation: bool | None = None
+    activity_declaration_number: str | None = None
+    address_line: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    insee_code: str | None = None
+
+
+async def update_structure(
+    uow: MembershipUnitOfWork, siren: str, changes: StructureChanges
+) -> None:
+    """Contacts, legal details and the head office address; a move is checked against M1
+    (with the applying establishment, if any), a training organisation keeps its NDA (M9)."""
+    structure = await _structure(uow.repo, siren, lock=True)
+    values = {k: v for k, v in vars(changes).items() if v is not None}
+    if "postal_code" in values:
+        values["postal_code"] = parse_postal_code(values["postal_code"])
+    if "insee_code" in values:
+        values["insee_code"] = values["insee_code"].strip().upper()
+        applicant = [e for e in await uow.repo.establishments_of(siren) if e["role"] == "applicant"]
+        ensure_eligible(values["insee_code"], applicant[0]["insee_code"] if applicant else None)
+    training = values.get("training_organisation", structure["training_organisation"])
+    if training:
+        values["activity_declaration_number"] = parse_activity_declaration(
+            values.get("activity_declaration_number", structure["activity_declaration_number"])
+        )
+    elif "training_organisation" in values:
+        values["activity_declaration_number"] = None
+    if not values:
+        return
+    await uow.repo.update_structure(siren, values)
+    head_office: dict[str, Any] = {
+        k: values[k] for k in ("address_line", "postal_code", "city", "insee_code") if k in values
+    }
+    if head_office:
+        await uow.repo.update_establishment(structure["head_office_siret"], head_office)
+    await uow.commit()
+
+
+@dataclass(frozen=True)
 class StructureView:
     structure: Row
     establishments: Sequence[Row]

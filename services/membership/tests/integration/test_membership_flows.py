@@ -330,3 +330,32 @@ async def test_m2_tariffs_are_data_staff_edit(scenario, client) -> None:
         headers=scenario.board,
     )
     assert by_board.status_code == 403
+
+
+async def test_m1_structure_details_change_and_a_move_is_checked(scenario, client) -> None:
+    siren = await scenario.register()
+    changed = await client.patch(
+        f"/structures/{siren}",
+        json={"email": "direction@example.org", "insee_code": "17300", "postal_code": "17000"},
+        headers=scenario.member(siren),
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["email"] == "direction@example.org"
+    assert changed.json()["insee_code"] == "17300"
+    [head_office] = changed.json()["establishments"]
+    assert head_office["postal_code"] == "17000"
+    moved_out = await client.patch(
+        f"/structures/{siren}", json={"insee_code": "85191"}, headers=scenario.member(siren)
+    )
+    assert moved_out.status_code == 422
+    assert "85 (Vendée)" in moved_out.json()["detail"]
+    no_nda = await client.patch(
+        f"/structures/{siren}", json={"training_organisation": True}, headers=scenario.staff
+    )
+    assert no_nda.status_code == 422
+    assert no_nda.json()["code"] == "M9"
+    intruder = await scenario.register()
+    other = await client.patch(
+        f"/structures/{siren}", json={"email": "x@example.org"}, headers=scenario.member(intruder)
+    )
+    assert other.status_code == 403

@@ -42,6 +42,22 @@ class StructureIn(_In):
     phone: Text | None = None
 
 
+class StructurePatch(_In):
+    legal_name: Text | None = None
+    legal_form: Text | None = None
+    public_body: bool | None = None
+    email: Text | None = None
+    contact_name: Text | None = None
+    phone: Text | None = None
+    training_organisation: bool | None = None
+    activity_declaration_number: Ident | None = None
+    #: The head office's address; a new INSEE code is checked against M1.
+    address_line: Text | None = None
+    postal_code: Ident | None = None
+    city: Text | None = None
+    insee_code: Ident | None = None
+
+
 class EstablishmentOut(BaseModel):
     siret: str
     name: str

@@ -19,6 +19,7 @@ from membership.api.schemas import (
     RightsOut,
     StructureIn,
     StructureOut,
+    StructurePatch,
     UpgradeIn,
     UpgradeOut,
 )
@@ -62,6 +63,17 @@ async def register_structure(body: StructureIn, runtime: Runtime, caller: Actor)
 @router.get("/structures/{siren}", response_model=StructureOut)
 async def get_structure(siren: Siren, runtime: Runtime, caller: Reader) -> StructureOut:
     ensure_can_read(caller, siren)
+    return await _view(runtime, siren)
+
+
+@router.patch("/structures/{siren}", response_model=StructureOut)
+async def update_structure(
+    siren: Siren, body: StructurePatch, runtime: Runtime, caller: Actor
+) -> StructureOut:
+    """Change contacts, legal details or the head office address (M1 checked again)."""
+    ensure_can_act(caller, siren)
+    async with runtime.uow() as uow:
+        await handlers.update_structure(uow, siren, handlers.StructureChanges(**body.model_dump()))
     return await _view(runtime, siren)
 
 
