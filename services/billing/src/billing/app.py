@@ -6,9 +6,10 @@ from fastapi.responses import JSONResponse
 import billing
 from billing.api import routers
 from billing.domain.invoices import BillingRuleError
+from billing.domain.money import InvalidAmountError
 from billing.handlers import UnknownInvoiceError, UnknownPaymentError
 from billing.service import BillingRuntime, runtime
-from shared.problems import NotFound, RuleViolation, problem_response
+from shared.problems import NotFound, Problem, RuleViolation, problem_response
 from shared.webapp import create_service_app
 
 
@@ -30,7 +31,11 @@ def create_app(service: BillingRuntime = runtime) -> FastAPI:
         key = getattr(exc, "key", "")
         return problem_response(NotFound(what, key), request)
 
+    async def on_amount(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(Problem(422, "validation", "Invalid amount", str(exc)), request)
+
     app.add_exception_handler(BillingRuleError, on_rule)
+    app.add_exception_handler(InvalidAmountError, on_amount)
     app.add_exception_handler(UnknownInvoiceError, on_unknown)
     app.add_exception_handler(UnknownPaymentError, on_unknown)
     return app

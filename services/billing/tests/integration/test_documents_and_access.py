@@ -60,6 +60,10 @@ async def test_f2_credit_notes_have_their_own_sequence_and_cancel_in_part_or_in_
     assert part.status_code == 201, part.text
     assert part.json()["number"] == "AV-2035-00001"
     assert part.json()["cancels_invoice"] is False
+    for bad in ("10.001", "1e30", "-5"):
+        refused = await client.post(url, json={"amount": bad, "reason": "x"}, headers=finance)
+        assert refused.status_code == 422, bad
+        assert refused.json()["code"] == "F2"
     too_much = await client.post(url, json={"amount": "100.01", "reason": "x"}, headers=finance)
     assert too_much.status_code == 422
     assert too_much.json()["code"] == "F2"

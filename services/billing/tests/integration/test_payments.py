@@ -194,6 +194,10 @@ async def test_f4_unmatched_payment_waits_in_the_queue_then_is_allocated_by_hand
         ({"invoice_number": "FA-1999-99999"}, 404, "not_found"),
         ({"bank_reference": ""}, 422, "validation"),
         ({"amount": "abc"}, 422, "validation"),
+        ({"amount": "1e30"}, 422, "F4"),
+        ({"amount": "NaN"}, 422, "validation"),
+        ({"payer_reference": "FA\u0000"}, 422, "validation"),
+        ({"received_on": None}, 422, "validation"),
     ],
 )
 async def test_f4_bad_payments_are_refused_with_a_problem(

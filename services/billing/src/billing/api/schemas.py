@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from billing.domain.invoices import Line
 from billing.repository import CreditNoteRecord, InvoiceRecord, PaymentRecord
+
+
+def _printable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    return value
+
+
+#: Free text from a client (no NUL: the database refuses it).
+Text = Annotated[str, AfterValidator(_printable)]
 
 
 class LineOut(BaseModel):
@@ -133,18 +143,18 @@ class InvoiceOut(BaseModel):
 class CreditNoteIn(BaseModel):
     #: None: the whole remainder of the invoice (a full cancellation).
     amount: Decimal | None = None
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text = Field(min_length=1, max_length=500)
 
 
 class PaymentIn(BaseModel):
-    method: str = Field(description="transfer, cheque or card")
+    method: Text = Field(max_length=30, description="transfer, cheque or card")
     amount: Decimal
     received_on: date
-    payer_reference: str = Field(default="", max_length=500)
-    bank_reference: str = Field(min_length=1, max_length=200)
-    payer: str | None = Field(default=None, max_length=300)
+    payer_reference: Text = Field(default="", max_length=500)
+    bank_reference: Text = Field(min_length=1, max_length=200)
+    payer: Text | None = Field(default=None, max_length=300)
     #: Allocate to this invoice at once (by hand); else matched by the number in the reference.
-    invoice_number: str | None = Field(default=None, max_length=30)
+    invoice_number: Text | None = Field(default=None, max_length=30)
 
 
 class PaymentOut(BaseModel):
@@ -188,7 +198,7 @@ class PaymentOut(BaseModel):
 
 
 class AllocationIn(BaseModel):
-    invoice_number: str = Field(min_length=1, max_length=30)
+    invoice_number: Text = Field(min_length=1, max_length=30)
     #: None: everything still unallocated on the payment.
     amount: Decimal | None = None
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from billing.domain.invoices import Balance, BillingRuleError
-from billing.domain.money import ZERO, money
+from billing.domain.money import ZERO, is_cents, money
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ def decide_credit(balance: Balance, requested: Decimal | None, reason: str) -> C
     creditable = money(balance.total - balance.credited)
     if creditable <= ZERO:
         raise BillingRuleError("F2", "this invoice is already cancelled in full", conflict=True)
+    if requested is not None and not is_cents(requested):
+        raise BillingRuleError("F2", "a credit note is an amount in cents")
     amount = creditable if requested is None else money(requested)
     if amount <= ZERO:
         raise BillingRuleError("F2", "a credit note is for a positive amount")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from billing.domain.money import ZERO, money
+from billing.domain.money import ZERO, is_cents, money
 
 InvoiceKind = Literal["membership_new", "membership_renewal", "plan_upgrade", "auditorium"]
 DUES_KINDS: tuple[InvoiceKind, ...] = ("membership_new", "membership_renewal", "plan_upgrade")
@@ -35,7 +35,7 @@ class Line:
     def __post_init__(self) -> None:
         if self.quantity < 1:
             raise BillingRuleError("F3", "a line has a quantity of at least 1")
-        if money(self.unit_price) != self.unit_price or self.unit_price < ZERO:
+        if not is_cents(self.unit_price) or self.unit_price < ZERO:
             raise BillingRuleError("F3", "a unit price is a non-negative amount in cents")
         if not self.description.strip():
             raise BillingRuleError("F3", "a line says what is invoiced")

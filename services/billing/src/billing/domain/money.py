@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+#: The largest amount the books hold (``NUMERIC(12, 2)``).
+MAX_AMOUNT = Decimal("9999999999.99")
 
 
 class InvalidAmountError(ValueError):
@@ -20,9 +22,14 @@ def money(value: Decimal | int | str) -> Decimal:
         amount = Decimal(value)
     except (InvalidOperation, ValueError):
         raise InvalidAmountError(f"{value!r} is not an amount") from None
-    if not amount.is_finite():
-        raise InvalidAmountError(f"{value!r} is not an amount")
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+        raise InvalidAmountError(f"{value!r} is not an amount we keep")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def is_cents(value: Decimal) -> bool:
+    """A finite amount with at most two decimals, within what the books hold."""
+    return value.is_finite() and abs(value) <= MAX_AMOUNT and money(value) == value
 
 
 def parse_amount(text: str) -> Decimal:

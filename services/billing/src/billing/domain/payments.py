@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal, get_args
 
 from billing.domain.invoices import BillingRuleError
-from billing.domain.money import ZERO, money
+from billing.domain.money import ZERO, is_cents, money
 
 Method = Literal["transfer", "cheque", "card"]
 METHODS: tuple[str, ...] = get_args(Method)
@@ -17,10 +17,12 @@ def check_payment(amount: Decimal, method: str, bank_reference: str) -> None:
     """F4: what a recorded payment must have."""
     if method not in METHODS:
         raise BillingRuleError("F4", f"unknown payment method {method!r}: {', '.join(METHODS)}")
-    if money(amount) != amount or amount <= ZERO:
+    if not is_cents(amount) or amount <= ZERO:
         raise BillingRuleError("F4", "a payment is a positive amount in cents")
     if not bank_reference.strip():
         raise BillingRuleError("F4", "a payment has a bank reference (transfer, cheque or card)")
+    if "\x00" in bank_reference:
+        raise BillingRuleError("F4", "a bank reference is printable text")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ def check_manual_allocation(requested: Decimal | None, unallocated: Decimal) -> 
     """F4: allocating by hand takes at most what is still unallocated on the payment."""
     if unallocated <= ZERO:
         raise BillingRuleError("F4", "this payment is allocated in full already", conflict=True)
+    if requested is not None and not is_cents(requested):
+        raise BillingRuleError("F4", "an allocation is an amount in cents")
     amount = unallocated if requested is None else money(requested)
     if amount <= ZERO:
         raise BillingRuleError("F4", "an allocation is a positive amount")
