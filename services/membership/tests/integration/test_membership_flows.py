@@ -359,3 +359,30 @@ async def test_m1_structure_details_change_and_a_move_is_checked(scenario, clien
         f"/structures/{siren}", json={"email": "x@example.org"}, headers=scenario.member(intruder)
     )
     assert other.status_code == 403
+
+
+async def test_m3_concurrent_applications_and_decisions_keep_one_per_year(scenario, client) -> None:
+    import asyncio
+
+    siren = await scenario.register()
+    body = {"siren": siren, "year": 2026, "plan": "simple", "texts": scenario_texts()}
+    responses = await asyncio.gather(
+        *(client.post("/applications", json=body, headers=scenario.member(siren)) for _ in range(4))
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
+    [created] = [r.json() for r in responses if r.status_code == 201]
+    decisions = await asyncio.gather(
+        *(
+            client.post(f"/applications/{created['id']}/approve", headers=scenario.board)
+            for _ in range(3)
+        )
+    )
+    assert sorted(r.status_code for r in decisions) == [200, 409, 409]
+    assert len(await scenario.outbox("MembershipApproved", siren=siren)) == 1
+    own = await client.get(f"/structures/{siren}/applications", headers=scenario.member(siren))
+    assert [a["status"] for a in own.json()] == ["approved"]
+
+
+def scenario_texts() -> dict[str, str]:
+    text = "Une structure d'accompagnement des jeunes vers l'emploi en Gironde depuis 1990."
+    return {"structure": text, "activity": text, "motivations": text}

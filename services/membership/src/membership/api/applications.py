@@ -14,6 +14,7 @@ from membership.api.deps import (
     BoardOrStaff,
     Reader,
     Runtime,
+    Siren,
     ensure_can_act,
     ensure_can_read,
 )
@@ -80,6 +81,15 @@ async def list_applications(
         raise DomainError("validation", f"Unknown application status {status_!r}.")
     async with runtime.uow() as uow:
         rows = await uow.repo.applications(status=wanted, year=year)
+    return [_out(r) for r in rows]
+
+
+@router.get("/structures/{siren}/applications", response_model=list[ApplicationOut])
+async def applications_of(siren: Siren, runtime: Runtime, caller: Reader) -> list[ApplicationOut]:
+    """A structure's own applications, with the board's decisions."""
+    ensure_can_read(caller, siren)
+    async with runtime.uow() as uow:
+        rows = await uow.repo.applications(siren=siren)
     return [_out(r) for r in rows]
 
 
