@@ -14,7 +14,6 @@ from uuid import UUID
 
 from billing.domain.credit_notes import decide_credit
 from billing.domain.invoices import (
-    Balance,
     BillingRuleError,
     InvoiceKind,
     Line,
@@ -444,7 +443,3 @@ async def record_membership_lapsed(
         reason=reason,
         now=uow.clock.now(),
     )
-
-
-def balance_of(invoice: InvoiceRecord) -> Balance:
-    return invoice.balance

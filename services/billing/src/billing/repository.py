@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.domain.invoices import Balance, Line
 from billing.domain.mentions import Customer
-from billing.domain.money import ZERO, money
+from billing.domain.money import money
 from billing.domain.numbering import Series
 from billing.tables import (
     credit_notes,
@@ -620,7 +620,3 @@ class BillingRepository:
             )
             for r in rows
         ]
-
-
-def zero_if_none(value: Decimal | None) -> Decimal:
-    return ZERO if value is None else money(value)

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import aio_pika
@@ -317,3 +317,37 @@ async def test_f4_overdue_run_by_endpoint_and_command_marks_each_invoice_once(
     got = (await client.get(f"/invoices/{late_invoice.id}", headers=finance)).json()
     assert got["status"] == "overdue"
     assert (await client.post("/overdue/run?as_of=2032-99-01", headers=finance)).status_code == 422
+
+
+async def test_f4_same_payment_posted_concurrently_is_recorded_once(
+    billing: BillingRuntime, clock: FixedClock, client: httpx.AsyncClient, finance: dict[str, str]
+) -> None:
+    clock.set(datetime(2025, 5, 10, 9, tzinfo=UTC))
+    event = approved(year=2025)
+    await deliver(billing, event)
+    invoice = await the_invoice(billing, event.siren)
+    body = payment(f"CONC-{event.siren}", "100.00", invoice.number)
+    answers = await asyncio.gather(
+        *(client.post("/payments", json=body, headers=finance) for _ in range(6))
+    )
+    assert sorted(a.status_code for a in answers) == [200] * 5 + [201]
+    assert len({a.json()["id"] for a in answers}) == 1
+    got = (await client.get(f"/invoices/{invoice.id}", headers=finance)).json()
+    assert got["paid"] == "100.00"
+    assert await outbox_events(billing, "InvoicePaid", "invoice_id", str(invoice.id)) == 1
+
+
+async def test_f4_concurrent_overdue_runs_mark_each_invoice_once(
+    billing: BillingRuntime, clock: FixedClock
+) -> None:
+    from billing.scheduler import run_overdue
+
+    clock.set(datetime(2037, 1, 5, 9, tzinfo=UTC))
+    events = [approved(year=2037) for _ in range(30)]
+    for event in events:
+        await deliver(billing, event)
+    counts = await asyncio.gather(*(run_overdue(billing.uow, date(2037, 3, 1)) for _ in range(4)))
+    assert sum(counts) >= 30
+    for event in events:
+        invoice = await the_invoice(billing, event.siren)
+        assert await outbox_events(billing, "InvoiceOverdue", "invoice_id", str(invoice.id)) == 1

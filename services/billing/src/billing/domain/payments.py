@@ -74,10 +74,3 @@ def check_manual_allocation(requested: Decimal | None, unallocated: Decimal) -> 
             "F4", f"only {unallocated} of this payment is left to allocate", conflict=True
         )
     return amount
-
-
-def same_payment(
-    recorded: tuple[Decimal, str, object], incoming: tuple[Decimal, str, object]
-) -> bool:
-    """A bank reference seen again: the same payment (amount, method, date) or a conflict."""
-    return recorded == incoming
