@@ -29,18 +29,15 @@ from membership.domain.applications import ApplicationStatus, Texts, renewal_cha
 from membership.domain.errors import DomainError, NotFoundError
 from membership.domain.identifiers import parse_siren
 from membership.domain.plans import MAX_YEAR, MIN_YEAR
+from membership.repository import Row
 
 router = APIRouter(tags=["applications"])
 
 Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
-def _out(row: object, *, with_texts: bool = True) -> ApplicationOut:
-    data = dict(row)  # type: ignore[call-overload]
-    if not with_texts:
-        for key in ("structure_text", "activity_text", "motivations_text"):
-            data.pop(key, None)
-    return ApplicationOut.model_validate(data)
+def _out(row: Row) -> ApplicationOut:
+    return ApplicationOut.model_validate(dict(row))
 
 
 @router.post("/applications", status_code=status.HTTP_201_CREATED, response_model=ApplicationOut)

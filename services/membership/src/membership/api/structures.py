@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Response, status
 from membership import handlers
 from membership.api.deps import Actor, Reader, Runtime, Siren, ensure_can_act, ensure_can_read
 from membership.api.schemas import (
+    AddressIn,
     BeneficiaryIn,
     EstablishmentOut,
     MembershipOut,
@@ -43,9 +44,8 @@ async def register_structure(body: StructureIn, runtime: Runtime, caller: Actor)
     siren = parse_siren(body.siren)
     ensure_can_act(caller, siren)
 
-    def address(a: object) -> handlers.Address:
-        assert a is not None
-        return handlers.Address(**a.model_dump())  # type: ignore[attr-defined]
+    def address(a: AddressIn) -> handlers.Address:
+        return handlers.Address(**a.model_dump())
 
     command = handlers.NewStructure(
         **body.model_dump(exclude={"head_office", "applying_establishment", "siren"}),
