@@ -117,7 +117,9 @@ def render() -> str:
             if spec.producer == producer:
                 parts.append(_section(spec.model))
     parts.append("## Shared types\n")
-    parts.append("### CustomerDetails\n\n" + " ".join((CustomerDetails.__doc__ or "").split()) + "\n")
+    parts.append(
+        "### CustomerDetails\n\n" + " ".join((CustomerDetails.__doc__ or "").split()) + "\n"
+    )
     parts.append("\n".join(_fields(CustomerDetails)) + "\n")
     return "\n".join(parts)
 
