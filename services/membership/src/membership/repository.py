@@ -176,7 +176,7 @@ class MembershipRepository:
         )
         return int(result.scalar_one())
 
-    async def lapse_candidates(self, before_year: int, limit: int = 500) -> Sequence[Row]:
+    async def lapse_candidates(self, before_year: int) -> Sequence[Row]:
         """Paid memberships of earlier years still marked active and not succeeded by a paid
         one, locked (SKIP LOCKED: two schedulers never lapse the same one twice)."""
         successor = memberships.alias("successor")
@@ -197,7 +197,6 @@ class MembershipRepository:
                 ~paid_successor,
             )
             .order_by(memberships.c.year, memberships.c.siren)
-            .limit(limit)
             .with_for_update(skip_locked=True)
         )
 

@@ -386,3 +386,19 @@ async def test_m3_concurrent_applications_and_decisions_keep_one_per_year(scenar
 def scenario_texts() -> dict[str, str]:
     text = "Une structure d'accompagnement des jeunes vers l'emploi en Gironde depuis 1990."
     return {"structure": text, "activity": text, "motivations": text}
+
+
+async def test_m4_two_lapse_runs_at_once_lapse_a_membership_once(scenario, runtime) -> None:
+    import asyncio
+
+    from membership.handlers import run_lapses
+
+    siren = await scenario.register()
+    membership_id = await scenario.member_of(siren, 2025)
+    scenario.at(date(2026, 1, 1))
+    runs = await asyncio.gather(
+        *(run_lapses(runtime.uow, date(2026, 1, 1), scenario.clock.now()) for _ in range(3))
+    )
+    mine = [x for run in runs for x in run if x.siren == siren]
+    assert [x.membership_id for x in mine] == [membership_id]
+    assert len(await scenario.outbox("MembershipLapsed", membership_id=str(membership_id))) == 1
