@@ -11,6 +11,8 @@ import asyncio
 import sys
 from datetime import date
 
+from membership.domain.errors import DomainError
+from membership.domain.validity import check_lapse_day
 from membership.handlers import run_lapses
 from membership.service import MembershipRuntime, runtime
 
@@ -23,8 +25,10 @@ def lapse_command(service: MembershipRuntime, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     today = service.clock.today()
     on: date = args.date or today
-    if on > today:
-        parser.error(f"a lapse run cannot be for a future day ({on} > {today})")
+    try:
+        check_lapse_day(on, today)
+    except DomainError as exc:
+        parser.error(exc.detail)
 
     async def run() -> int:
         try:

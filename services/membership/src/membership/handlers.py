@@ -840,6 +840,26 @@ async def run_lapses(
     return lapsed
 
 
+# -- tariffs (M2, M10) -----------------------------------------------------------------------
+
+
+async def set_tariff(
+    uow: MembershipUnitOfWork, tariff: Tariff, updated_by: str, now: datetime
+) -> None:
+    """Set a year's dues; amounts already asked of billing keep the tariff they were taken at."""
+    await uow.repo.put_tariff(
+        {
+            "year": tariff.year,
+            "simple": tariff.simple,
+            "premium": tariff.premium,
+            "upgrade": tariff.upgrade,
+            "updated_at": now,
+            "updated_by": updated_by,
+        }
+    )
+    await uow.commit()
+
+
 # -- renewal campaign (M8) -------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ from membership.domain.validity import (
     MembershipState,
     Status,
     activation_start,
+    check_lapse_day,
     grace_until,
     lapse_due,
     lapse_on_withdrawal,
@@ -542,3 +543,11 @@ def test_m11_every_member_has_the_extranet_and_no_one_else() -> None:
     assert rights.parcourspro
     assert rights.innovation_lab
     assert rights_for(lapsed, **common) == Rights()  # type: ignore[arg-type]
+
+
+def test_m4_lapse_run_never_ahead_of_the_calendar() -> None:
+    check_lapse_day(date(2026, 2, 16), date(2026, 2, 16))
+    check_lapse_day(date(2026, 1, 1), date(2026, 2, 16))
+    with pytest.raises(DomainError) as excinfo:
+        check_lapse_day(date(2026, 2, 17), date(2026, 2, 16))
+    assert rule_of(excinfo) == "M4"

@@ -17,8 +17,9 @@ from membership.api.schemas import (
     TariffIn,
     TariffOut,
 )
-from membership.domain.errors import DomainError, NotFoundError
+from membership.domain.errors import NotFoundError
 from membership.domain.plans import MAX_YEAR, MIN_YEAR, Tariff
+from membership.domain.validity import check_lapse_day
 
 router = APIRouter(tags=["administration"])
 
@@ -45,17 +46,9 @@ async def tariff(year: Year, runtime: Runtime, caller: Reader) -> TariffOut:
 async def put_tariff(year: Year, body: TariffIn, runtime: Runtime, caller: Staff) -> TariffOut:
     """Set the dues of a year (M2) and the upgrade difference (M10); invoiced amounts keep
     the tariff they were computed with."""
-    Tariff(year=year, simple=body.simple, premium=body.premium, upgrade=body.upgrade)
+    values = Tariff(year=year, simple=body.simple, premium=body.premium, upgrade=body.upgrade)
     async with runtime.uow() as uow:
-        await uow.repo.put_tariff(
-            {
-                "year": year,
-                **body.model_dump(),
-                "updated_at": runtime.clock.now(),
-                "updated_by": caller.principal.subject,
-            }
-        )
-        await uow.commit()
+        await handlers.set_tariff(uow, values, caller.principal.subject, runtime.clock.now())
     return await tariff(year, runtime, caller)
 
 
@@ -84,9 +77,6 @@ async def run_lapses(body: LapseRunIn, runtime: Runtime, caller: Staff) -> Lapse
     """M4: lapse what has ended by a day (today by default): catches up a missed day."""
     today = runtime.clock.today()
     on = body.on or today
-    if on > today:
-        raise DomainError("M4", f"A lapse run cannot be for a future day ({on} > {today}).")
-    if on.year < MIN_YEAR:
-        raise DomainError("M4", f"{on} is out of range.")
+    check_lapse_day(on, today)
     lapsed = await handlers.run_lapses(runtime.uow, on, runtime.clock.now())
     return LapseRunOut(on=on, lapsed=[LapsedOut.model_validate(vars(x)) for x in lapsed])

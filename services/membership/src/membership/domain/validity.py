@@ -20,7 +20,8 @@ from enum import StrEnum
 from typing import Literal
 
 from membership.domain.applications import Kind
-from membership.domain.plans import Plan
+from membership.domain.errors import DomainError
+from membership.domain.plans import MIN_YEAR, Plan
 
 LapseReason = Literal["not_renewed", "renewal_unpaid", "withdrawn"]
 
@@ -186,3 +187,11 @@ def lapse_on_withdrawal(
     if valid_until(previous.year) < on <= grace_until(previous.year):
         return Lapse(on, "withdrawn")
     return None
+
+
+def check_lapse_day(on: date, today: date) -> None:
+    """A lapse run (M4) is for today or a past day (a catch-up), never ahead of the calendar."""
+    if on > today:
+        raise DomainError("M4", f"A lapse run cannot be for a future day ({on} > {today}).")
+    if on.year < MIN_YEAR:
+        raise DomainError("M4", f"{on} is out of range.")
