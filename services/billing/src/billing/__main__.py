@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "overdue":
         raise SystemExit(overdue_command(args[1:]))
+    if args and args[0] in ("-h", "--help"):
+        print("python -m billing overdue [--date AAAA-MM-JJ]: mark invoices past due as overdue\n")
     runtime.cli(args)
 
 

@@ -264,9 +264,10 @@ async def test_x3_a_member_sees_only_its_own_invoices_and_nobody_else_sees_any(
             f"/invoices/{their_invoice.id}/credit-notes", json={"reason": "x"}, headers=staff
         )
     ).status_code == 403
-    assert (await client.get(f"/customers/{mine.siren}", headers=finance)).json()[
-        "siret"
-    ] == mine.siren + "00017"
+    kept = (await client.get(f"/customers/{mine.siren}", headers=finance)).json()
+    assert kept["siret"] == mine.siren + "00017"
+    assert kept["public_body"] is False
+    assert (await client.get(f"/customers/{mine.siren}", headers=member)).status_code == 403
 
 
 async def test_f6_reconciliation_adds_up_and_shows_every_mismatch(

@@ -9,12 +9,14 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import aio_pika
 import httpx
 import pytest
-from billing_factories import approved, deliver, outbox_events, the_invoice
+import sqlalchemy as sa
+from billing_factories import approved, deliver, invoices_of, outbox_events, the_invoice, upgrade
 
 from billing.service import BillingRuntime
 from shared.clock import FixedClock
@@ -351,3 +353,39 @@ async def test_f4_concurrent_overdue_runs_mark_each_invoice_once(
     for event in events:
         invoice = await the_invoice(billing, event.siren)
         assert await outbox_events(billing, "InvoiceOverdue", "invoice_id", str(invoice.id)) == 1
+
+
+async def test_f5_paid_upgrade_names_the_upgrade_as_subject(
+    billing: BillingRuntime, clock: FixedClock, client: httpx.AsyncClient, finance: dict[str, str]
+) -> None:
+    clock.set(datetime(2025, 6, 10, 9, tzinfo=UTC))
+    event = approved(year=2025)
+    await deliver(billing, event)
+    up = upgrade(event.siren, 2025, event.membership_id)
+    await deliver(billing, up)
+    await deliver(billing, up)
+    [invoice] = [i for i in await invoices_of(billing, event.siren) if i.kind == "plan_upgrade"]
+    assert invoice.subject_id == up.upgrade_id
+    assert invoice.membership_id == event.membership_id
+    assert invoice.total == Decimal("50.00")
+    r = await client.post(
+        "/payments",
+        json=payment(
+            f"UP-{event.siren}", "50.00", f"Passage premium {invoice.number}", method="card"
+        ),
+        headers=finance,
+    )
+    assert r.status_code == 201
+    async with billing.uow() as uow:
+        row = (
+            await uow.session.execute(
+                sa.text(
+                    "SELECT payload->'payload' AS p FROM outbox WHERE event_type = 'InvoicePaid' "
+                    "AND payload->'payload'->>'invoice_id' = :id"
+                ),
+                {"id": str(invoice.id)},
+            )
+        ).one()
+    assert row.p["kind"] == "plan_upgrade"
+    assert row.p["subject_id"] == str(up.upgrade_id)
+    assert row.p["total"] == "50.00"
