@@ -600,13 +600,18 @@ async def request_upgrade(
     membership = await repo.membership_of(siren, year, for_update=True)
     if membership is None or membership["state"] == MembershipState.WITHDRAWN.value:
         raise DomainError("M10", f"Structure {siren} has no membership for {year} to upgrade.")
-    live = await repo.live_upgrade(membership["id"])
+    earlier = {u["state"] for u in await repo.upgrades_of(membership["id"])}
     check_upgrade(
         current=Plan(membership["plan"]),
         target=target,
         paid=membership["valid_from"] is not None,
-        upgrade_pending=live is not None and live["state"] == "awaiting_payment",
+        upgrade_pending="awaiting_payment" in earlier,
     )
+    if "cancelled" in earlier:
+        # Billing issues one upgrade invoice per structure and year: a second would go unbilled.
+        raise ConflictError(
+            "M10", f"The upgrade of {year} was invoiced and cancelled; staff must sort it out."
+        )
     amount = tariff_of(await repo.tariff(year), year).upgrade
     upgrade_id = uuid.uuid4()
     await repo.add_upgrade(

@@ -254,11 +254,11 @@ class MembershipRepository:
         query = sa.select(upgrades).where(upgrades.c.id == upgrade_id)
         return await self._one(query.with_for_update() if for_update else query)
 
-    async def live_upgrade(self, membership_id: UUID) -> Row | None:
-        return await self._one(
-            sa.select(upgrades).where(
-                upgrades.c.membership_id == membership_id, upgrades.c.state != "cancelled"
-            )
+    async def upgrades_of(self, membership_id: UUID) -> Sequence[Row]:
+        return await self._all(
+            sa.select(upgrades)
+            .where(upgrades.c.membership_id == membership_id)
+            .order_by(upgrades.c.requested_at)
         )
 
     async def update_upgrade(self, upgrade_id: UUID, values: dict[str, Any]) -> None:

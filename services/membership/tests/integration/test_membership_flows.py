@@ -402,3 +402,23 @@ async def test_m4_two_lapse_runs_at_once_lapse_a_membership_once(scenario, runti
     mine = [x for run in runs for x in run if x.siren == siren]
     assert [x.membership_id for x in mine] == [membership_id]
     assert len(await scenario.outbox("MembershipLapsed", membership_id=str(membership_id))) == 1
+
+
+async def test_m10_cancelled_upgrade_invoice_cancels_the_upgrade_once_for_the_year(
+    scenario, client
+) -> None:
+    siren = await scenario.register()
+    await scenario.member_of(siren, 2026)
+    scenario.at(date(2026, 5, 1))
+    response = await client.post(
+        f"/structures/{siren}/upgrade", json={"plan": "premium"}, headers=scenario.member(siren)
+    )
+    upgrade_id = UUID(response.json()["upgrade_id"])
+    await scenario.cancel(siren, upgrade_id, kind="plan_upgrade")
+    await scenario.pay(siren, upgrade_id, kind="plan_upgrade")  # too late: it was cancelled
+    assert (await scenario.rights(siren, date(2026, 5, 2)))["plan"] == "simple"
+    again = await client.post(
+        f"/structures/{siren}/upgrade", json={"plan": "premium"}, headers=scenario.member(siren)
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "M10"
