@@ -76,14 +76,6 @@ def upgrade() -> None:
         sa.CheckConstraint("total >= 0", name="total_positive"),
         sa.CheckConstraint("sequence >= 1", name="sequence_positive"),
     )
-    # F1: one dues invoice per business key (structure, year, kind), whatever the deliveries.
-    op.create_index(
-        "uq_invoices_dues_key",
-        "invoices",
-        ["siren", "year", "kind"],
-        unique=True,
-        postgresql_where=sa.text("kind <> 'auditorium'"),
-    )
     op.create_index("ix_invoices_issued_on", "invoices", ["issued_on"])
     op.create_index("ix_invoices_siren", "invoices", ["siren"])
     op.create_table(
@@ -95,6 +87,19 @@ def upgrade() -> None:
         sa.Column("unit_price", MONEY, nullable=False),
         sa.Column("amount", MONEY, nullable=False),
         sa.CheckConstraint("quantity >= 1", name="quantity_positive"),
+    )
+    # F1: one live dues invoice per business key (structure, year, kind), whatever the
+    # deliveries; a credit note cancelling the invoice in full releases the key.
+    op.create_table(
+        "dues_keys",
+        sa.Column("siren", sa.Text, primary_key=True),
+        sa.Column("year", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.Text, primary_key=True),
+        sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), nullable=False),
+        sa.UniqueConstraint("invoice_id", name="uq_dues_keys_invoice_id"),
+        sa.CheckConstraint(
+            "kind IN ('membership_new', 'membership_renewal', 'plan_upgrade')", name="kind_dues"
+        ),
     )
     op.create_table(
         "invoice_state",
@@ -199,6 +204,7 @@ def downgrade() -> None:
     op.drop_table("payments")
     op.drop_table("credit_notes")
     op.drop_table("invoice_state")
+    op.drop_table("dues_keys")
     op.drop_table("invoice_lines")
     op.drop_table("invoices")
     op.drop_table("number_sequences")

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from billing.domain.credit_notes import decide_credit
 from billing.domain.invoices import (
+    DUES_KINDS,
     BillingRuleError,
     InvoiceKind,
     Line,
@@ -76,9 +77,10 @@ async def issue_invoice(uow: BillingUnitOfWork, request: IssueRequest) -> tuple[
     now, today = uow.clock.now(), uow.clock.today()
     repo = uow.billing
     last = await repo.lock_sequence(Series.INVOICE, today.year)
-    existing = await repo.find_invoice_for(
-        request.kind, request.subject_id, request.customer.siren, request.year
-    )
+    c = request.customer
+    existing = await repo.find_invoice_for_subject(request.kind, request.subject_id)
+    if existing is None and request.kind in DUES_KINDS:
+        existing = await repo.find_dues_key(c.siren, request.year, request.kind)
     if existing is not None:
         return existing, False
     await repo.upsert_customer(request.customer, now)
@@ -88,7 +90,6 @@ async def issue_invoice(uow: BillingUnitOfWork, request: IssueRequest) -> tuple[
     invoice_id = uuid.uuid4()
     total = total_of(request.lines)
     due_on = due_date(today, uow.settings.invoicing.payment_terms_days)
-    c = request.customer
     await repo.insert_invoice(
         {
             "id": invoice_id,
@@ -115,6 +116,8 @@ async def issue_invoice(uow: BillingUnitOfWork, request: IssueRequest) -> tuple[
         },
         request.lines,
     )
+    if request.kind in DUES_KINDS:
+        await repo.claim_dues_key(c.siren, request.year, request.kind, invoice_id)
     uow.outbox.add(
         InvoiceIssued(
             invoice_id=invoice_id,
@@ -207,6 +210,9 @@ async def issue_credit_note(
         ),
         aggregate_id=str(invoice.id),
     )
+    if decision.cancels_invoice:
+        # F1: nothing is left of this dues invoice; the structure may be invoiced again
+        await repo.release_dues_key(invoice.id)
     # a partial credit may leave a balance that earlier payments already cover (F5)
     await _settle(uow, invoice, today)
     return CreditNoteRecord(

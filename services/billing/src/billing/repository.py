@@ -19,6 +19,7 @@ from billing.domain.numbering import Series
 from billing.tables import (
     credit_notes,
     customers,
+    dues_keys,
     invoice_lines,
     invoice_state,
     invoices,
@@ -256,20 +257,31 @@ class BillingRepository:
 
     # -- invoices ----------------------------------------------------------------------------
 
-    async def find_invoice_for(
-        self, kind: str, subject_id: UUID, siren: str, year: int
-    ) -> UUID | None:
-        """An invoice with this business key (structure, year, kind) or this subject."""
+    async def find_invoice_for_subject(self, kind: str, subject_id: UUID) -> UUID | None:
+        """The invoice already issued for this membership, upgrade or booking."""
         result = await self.session.execute(
             sa.select(invoices.c.id).where(
-                invoices.c.kind == kind,
-                sa.or_(
-                    invoices.c.subject_id == subject_id,
-                    sa.and_(invoices.c.siren == siren, invoices.c.year == year),
-                ),
+                invoices.c.kind == kind, invoices.c.subject_id == subject_id
             )
         )
         return result.scalars().first()
+
+    async def find_dues_key(self, siren: str, year: int, kind: str) -> UUID | None:
+        """The live dues invoice of this business key (structure, year, kind), if any."""
+        result = await self.session.execute(
+            sa.select(dues_keys.c.invoice_id).where(
+                dues_keys.c.siren == siren, dues_keys.c.year == year, dues_keys.c.kind == kind
+            )
+        )
+        return result.scalars().first()
+
+    async def claim_dues_key(self, siren: str, year: int, kind: str, invoice_id: UUID) -> None:
+        await self.session.execute(
+            sa.insert(dues_keys).values(siren=siren, year=year, kind=kind, invoice_id=invoice_id)
+        )
+
+    async def release_dues_key(self, invoice_id: UUID) -> None:
+        await self.session.execute(sa.delete(dues_keys).where(dues_keys.c.invoice_id == invoice_id))
 
     async def insert_invoice(self, values: dict[str, Any], lines: list[Line]) -> None:
         await self.session.execute(sa.insert(invoices).values(values))

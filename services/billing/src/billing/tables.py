@@ -77,6 +77,17 @@ invoice_lines = sa.Table(
     sa.Column("amount", Money, nullable=False),
 )
 
+#: F1: the live dues invoice of each business key (structure, year, kind); a full credit note
+#: releases the key, so that a structure re-approved after a cancellation is invoiced again.
+dues_keys = sa.Table(
+    "dues_keys",
+    metadata,
+    sa.Column("siren", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), nullable=False),
+)
+
 #: What happens to an invoice after issue: paid (F5) and overdue (F4) marks, set once.
 invoice_state = sa.Table(
     "invoice_state",

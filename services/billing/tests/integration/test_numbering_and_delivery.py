@@ -146,3 +146,25 @@ async def test_f1_concurrent_deliveries_under_different_message_ids_make_one_inv
     )
     assert all(r is None for r in results), results
     assert len(await invoices_of(billing, event.siren)) == 1
+
+
+async def test_f1_business_key_holds_until_a_credit_note_cancels_the_invoice(
+    billing: BillingRuntime, clock: FixedClock
+) -> None:
+    from billing.handlers import issue_credit_note
+
+    clock.set(datetime(2025, 4, 4, 9, tzinfo=UTC))
+    first = approved(year=2025)
+    await deliver(billing, first)
+    # another approval of the same structure and year (another membership id): same key
+    await deliver(billing, approved(first.siren, year=2025))
+    [invoice] = await invoices_of(billing, first.siren)
+    async with billing.uow() as uow:
+        await issue_credit_note(uow, invoice.id, amount=None, reason="Retrait", by="finance")
+        await uow.commit()
+    await deliver(billing, first)  # the cancelled one, delivered again: still not re-issued
+    assert len(await invoices_of(billing, first.siren)) == 1
+    again = approved(first.siren, year=2025)  # re-applied and approved after the withdrawal
+    await deliver(billing, again)
+    invoices = await invoices_of(billing, first.siren)
+    assert [i.subject_id for i in invoices] == [first.membership_id, again.membership_id]
