@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +19,7 @@ import pytest
 from stdnum import luhn
 
 from shared.auth import Role
+from shared.clock import SystemClock
 from shared.testing.helpers import wait_until
 from tests.conftest import Platform
 
@@ -92,7 +92,7 @@ async def pay(billing: httpx.AsyncClient, platform: Platform, invoice: dict[str,
         json={
             "method": "transfer",
             "amount": invoice["total"],
-            "received_on": date.today().isoformat(),
+            "received_on": SystemClock().today().isoformat(),
             "payer_reference": f"VIR COTISATION {invoice['number']}",
             "bank_reference": f"E2E-{invoice['id']}",
         },
@@ -103,7 +103,7 @@ async def pay(billing: httpx.AsyncClient, platform: Platform, invoice: dict[str,
 
 
 async def test_m5_f5_new_membership_then_m6_renewal_end_to_end(platform: Platform) -> None:
-    year = date.today().year
+    year = SystemClock().today().year
     siren = new_siren()
     membership = platform.client("membership")
     billing = platform.client("billing")
