@@ -149,14 +149,20 @@ class EventConsumers(Generic[U]):
                 ack_policy=AckPolicy.MANUAL,
                 title=queue.name,
                 description=(registration.handler.__doc__ or "").strip() or None,
-                decoder=_raw_body,
+                decoder=_message_itself,
             )(delivery.consume)
         return broker
 
 
-async def _raw_body(message: Any) -> Any:
-    """Skip FastStream's JSON decoding: the envelope is validated once, by pydantic."""
-    return message.body
+async def _message_itself(message: Any) -> Any:
+    """Hand the subscriber the whole message as its "body", undecoded.
+
+    The envelope is validated once, by pydantic, in :meth:`_Delivery.handle`. And the subscriber
+    needs no ``RabbitMessage`` context parameter: FastStream resolves such a parameter with a
+    synchronous call run in a worker thread, a thread round trip per message that cost about a
+    third of the consumer's throughput.
+    """
+    return message
 
 
 @dataclass
@@ -169,9 +175,9 @@ class _Delivery(Generic[U]):
     max_attempts: int
     stats: ConsumerStats
 
-    async def consume(self, body: Any, message: RabbitMessage) -> None:
-        """Subscriber body: ``body`` is left undecoded, the envelope is parsed in :meth:`handle`."""
-        await self.handle(message)
+    async def consume(self, body: Any) -> None:
+        """Subscriber body: ``body`` is the whole message (see :func:`_message_itself`)."""
+        await self.handle(body)
 
     async def handle(self, message: RabbitMessage) -> None:
         headers = message.headers or {}
