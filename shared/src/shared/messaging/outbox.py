@@ -15,11 +15,17 @@ from shared.contracts.envelope import Envelope
 from shared.correlation import current_causation_id, current_correlation_id
 from shared.messaging.tables import OUTBOX_CHANNEL
 
-_INSERT = text(
-    "INSERT INTO outbox (id, routing_key, event_type, payload, headers) "
-    "VALUES (:id, :routing_key, :event_type, CAST(:payload AS jsonb), CAST(:headers AS jsonb))"
+# One statement, one round trip, whatever the number of rows: the rows travel as arrays, and the
+# relay is notified in the same statement (NOTIFY is delivered when the transaction commits).
+_INSERT_AND_NOTIFY = text(
+    "WITH inserted AS ("
+    " INSERT INTO outbox (id, routing_key, event_type, payload, headers)"
+    " SELECT id, routing_key, event_type, CAST(payload AS jsonb), CAST(headers AS jsonb)"
+    " FROM unnest(CAST(:ids AS uuid[]), CAST(:routing_keys AS text[]),"
+    " CAST(:event_types AS text[]), CAST(:payloads AS text[]), CAST(:headers AS text[]))"
+    " AS r(id, routing_key, event_type, payload, headers)"
+    f") SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
 )
-_NOTIFY = text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
 
 
 def build_envelope(
@@ -76,18 +82,15 @@ class OutboxWriter:
         """Insert the collected rows in ``session``'s transaction and notify the relay on commit."""
         if not self._pending:
             return
-        rows: list[dict[str, Any]] = [
-            {
-                "id": envelope.message_id,
-                "routing_key": routing_key,
-                "event_type": envelope.event_type,
-                "payload": envelope.model_dump_json(),
-                "headers": json.dumps({"producer": envelope.producer}),
-            }
-            for envelope, routing_key in self._pending
-        ]
-        await session.execute(_INSERT, rows)
-        await session.execute(_NOTIFY)
+        pending = self._pending
+        params: dict[str, Any] = {
+            "ids": [envelope.message_id for envelope, _ in pending],
+            "routing_keys": [routing_key for _, routing_key in pending],
+            "event_types": [envelope.event_type for envelope, _ in pending],
+            "payloads": [envelope.model_dump_json() for envelope, _ in pending],
+            "headers": [json.dumps({"producer": envelope.producer}) for envelope, _ in pending],
+        }
+        await session.execute(_INSERT_AND_NOTIFY, params)
         self._pending.clear()
 
     def discard(self) -> None:

@@ -161,7 +161,11 @@ class OutboxRelay:
             self._pool = None
 
     async def _open_database(self) -> None:
-        self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=2)
+        # Losing a relay commit in a database crash only means publishing its batch again, which
+        # the consumers' inbox absorbs: the relay need not wait for the WAL flush of each batch.
+        self._pool = await asyncpg.create_pool(
+            self._dsn, min_size=1, max_size=2, server_settings={"synchronous_commit": "off"}
+        )
         self._listener = await asyncpg.connect(self._dsn)
         await self._listener.add_listener(OUTBOX_CHANNEL, self._on_notify)
 
