@@ -73,6 +73,7 @@ async def test_x2_two_relays_on_one_outbox_publish_each_row_exactly_once(probe_w
     try:
         await wait_until(lambda: _none_pending(world), within=60)
     finally:
+        b_published.set()  # never leave relay A waiting, even when the test fails
         relay_a.stop()
         relay_b.stop()
         await asyncio.gather(task_a, task_b)
