@@ -447,6 +447,12 @@ class Bench:
                 await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+        try:
+            await self._delete_namespace()
+        except (OSError, aio_pika.exceptions.AMQPError) as exc:
+            print(f"could not delete the namespace {self.namespace}: {exc!r}", file=sys.stderr)
+
+    async def _delete_namespace(self) -> None:
         connection = await aio_pika.connect(RABBITMQ_URL)
         async with connection:
             channel = await connection.channel()
@@ -587,6 +593,16 @@ def _table(results: dict[tuple[str, str], Measure], count: int, paced: int, rate
             f"{raw_flat.percentile(50):.0f}",
             f"{kit_flat.percentile(50) / raw_flat.percentile(50):.2f}",
             "",
+        ),
+        *(
+            (
+                f"CPU of the {what} flat out (ms/event)",
+                f"{kit_flat.cpu_ms[what]:.2f}",
+                f"{raw_flat.cpu_ms[what]:.2f}",
+                f"{kit_flat.cpu_ms[what] / raw_flat.cpu_ms[what]:.2f}",
+                "",
+            )
+            for what in ("producer", "relay", "consumer")
         ),
         (
             "paced: achieved rate (msg/s)",
