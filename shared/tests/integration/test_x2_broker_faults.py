@@ -59,7 +59,7 @@ async def _relay_through_fault(world: Any, fault: Callable[[], None]) -> None:
     async with world.consumer():
         task = asyncio.create_task(relay.run())
         try:
-            await relay.faulted.wait()
+            await asyncio.wait_for(relay.faulted.wait(), timeout=60)
             assert await world.pending() > 0, "the fault came in the middle of relaying"
             # Committed once the broker is back: the relay and the consumer must both resume.
             for siren in after:
