@@ -159,8 +159,8 @@ async def _message_itself(message: Any) -> Any:
 
     The envelope is validated once, by pydantic, in :meth:`_Delivery.handle`. And the subscriber
     needs no ``RabbitMessage`` context parameter: FastStream resolves such a parameter with a
-    synchronous call run in a worker thread, a thread round trip per message that cost about a
-    third of the consumer's throughput.
+    synchronous call run in a worker thread: a thread round trip per message, about 30% of the
+    throughput of an otherwise empty subscriber.
     """
     return message
 
