@@ -41,7 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from shared.contracts import BeneficiaryAdded, Envelope
-from shared.db import create_engine, session_factory, to_sync_url
+from shared.db import create_engine, to_sync_url
 from shared.messaging.consumers import EventConsumers
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.tables import OUTBOX_CHANNEL, inbox_table, outbox_table
@@ -148,14 +148,13 @@ async def _drive(
 async def kit_producer(role: Role, count: int, rate: float | None, offset: int) -> None:
     settings = role.settings(role.producer_db)
     engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
     times: list[tuple[str, float]] = []
     insert = text("INSERT INTO structures (siren) VALUES (:s)")
 
     async def one(i: int) -> None:
         siren = f"{offset + i:09d}"
-        async with UnitOfWork(sessions) as uow:
-            await uow.session.execute(insert, {"s": siren})
+        async with UnitOfWork(engine) as uow:
+            await uow.connection.execute(insert, {"s": siren})
             envelope = uow.outbox.add(_beneficiary(siren), aggregate_id=siren)
             await uow.commit()
         times.append((str(envelope.message_id), time.time()))
@@ -309,17 +308,16 @@ async def on_beneficiary_added(
     event: BeneficiaryAdded, envelope: Envelope, uow: _TimedUnitOfWork
 ) -> None:
     uow.message_id = str(envelope.message_id)
-    await uow.session.execute(_APPLY, {"m": envelope.message_id, "s": event.siren})
+    await uow.connection.execute(_APPLY, {"m": envelope.message_id, "s": event.siren})
 
 
 async def kit_consumer(role: Role) -> None:
     settings = role.settings(role.consumer_db)
     engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
     connection = await aio_pika.connect(settings.rabbitmq_url)
     async with connection:
         await declare_topology(await connection.channel(), _kit_consumers.topology(settings))
-    broker = _kit_consumers.build_broker(settings, lambda: _TimedUnitOfWork(sessions))
+    broker = _kit_consumers.build_broker(settings, lambda: _TimedUnitOfWork(engine))
     await broker.start()
     _ready(role, "consumer")
     await _until_terminated()

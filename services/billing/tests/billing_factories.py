@@ -153,7 +153,7 @@ async def the_invoice(billing: BillingRuntime, siren: str) -> InvoiceRecord:
 
 async def outbox_events(billing: BillingRuntime, event_type: str, key: str, value: str) -> int:
     async with billing.uow() as uow:
-        result = await uow.session.execute(
+        result = await uow.connection.execute(
             sa.text(
                 "SELECT count(*) FROM outbox WHERE event_type = :t AND payload->'payload'->>:k = :v"
             ),

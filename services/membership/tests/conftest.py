@@ -211,8 +211,8 @@ class Scenario:
     async def outbox(self, event_type: str, **payload: str) -> list[dict[str, Any]]:
         """Envelopes of ``event_type`` in the outbox whose payload has the given values."""
         conditions = " ".join(f"AND payload->'payload'->>'{k}' = :{k}" for k in payload)
-        async with self.runtime.session_factory() as session:
-            rows = await session.execute(
+        async with self.runtime.engine.connect() as connection:
+            rows = await connection.execute(
                 text(
                     f"SELECT payload::text FROM outbox WHERE event_type = :t {conditions} "
                     "ORDER BY created_at"

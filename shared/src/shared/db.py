@@ -8,8 +8,6 @@ from pathlib import Path
 from sqlalchemy import MetaData, pool
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
     create_async_engine,
 )
 
@@ -27,11 +25,13 @@ def new_metadata() -> MetaData:
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    """The service's engine.
 
-
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    No ``pool_pre_ping``: it costs a round trip on every transaction. A connection the server
+    dropped fails its statement once, SQLAlchemy then invalidates the pool, and the caller's
+    retry (a consumer's redelivery, a client's new request) gets a fresh connection.
+    """
+    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=1800)
 
 
 def to_sync_url(url: str) -> str:

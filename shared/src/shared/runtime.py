@@ -21,11 +21,11 @@ from typing import Any, Generic, TypeVar
 import aio_pika
 from faststream.rabbit import RabbitBroker
 from faststream.specification.base import Specification
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.asyncapi import build_asyncapi, document_publications
 from shared.clock import Clock, SystemClock
-from shared.db import create_engine, session_factory, upgrade_to_head
+from shared.db import create_engine, upgrade_to_head
 from shared.logging import configure_logging
 from shared.messaging.consumers import EventConsumers
 from shared.messaging.relay import OutboxRelay
@@ -48,7 +48,7 @@ class ServiceRuntime(Generic[S, U]):
     settings: S
     service_dir: Path
     consumers: EventConsumers[U]
-    make_uow: Callable[[async_sessionmaker[AsyncSession], S], U]
+    make_uow: Callable[[AsyncEngine, S], U]
     background_jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
     #: Every time-dependent rule reads the date here; tests set a FixedClock.
     clock: Clock = field(default_factory=SystemClock)
@@ -59,12 +59,8 @@ class ServiceRuntime(Generic[S, U]):
     def engine(self) -> AsyncEngine:
         return create_engine(self.settings.database_url)
 
-    @cached_property
-    def session_factory(self) -> async_sessionmaker[AsyncSession]:
-        return session_factory(self.engine)
-
     def uow(self) -> U:
-        return self.make_uow(self.session_factory, self.settings)
+        return self.make_uow(self.engine, self.settings)
 
     def migrate(self) -> None:
         upgrade_to_head(self.service_dir, self.settings.database_url)

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from faststream.rabbit import RabbitBroker
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db import create_engine, session_factory
+from shared.db import create_engine
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import Topology
 from shared.testing.probe.kit import PROBE_DIR, ProbeSettings, consumers
@@ -33,14 +33,9 @@ async def probe_engine(probe_settings: ProbeSettings) -> AsyncIterator[AsyncEngi
     await engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def probe_sessions(probe_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return session_factory(probe_engine)
-
-
 @pytest.fixture
-def probe_uow(probe_sessions: async_sessionmaker[AsyncSession]) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(probe_sessions)
+def probe_uow(probe_engine: AsyncEngine) -> Callable[[], UnitOfWork]:
+    return lambda: UnitOfWork(probe_engine)
 
 
 @pytest.fixture
@@ -96,15 +91,15 @@ async def probe_consumer(
 
 @pytest.fixture
 def applied_count(
-    probe_sessions: async_sessionmaker[AsyncSession],
+    probe_engine: AsyncEngine,
 ) -> Callable[[str], Awaitable[int]]:
     """How many times the probe consumer applied an event for ``siren``."""
-    return lambda siren: count_applied(probe_sessions, siren)
+    return lambda siren: count_applied(probe_engine, siren)
 
 
-async def count_applied(sessions: async_sessionmaker[AsyncSession], siren: str) -> int:
-    async with sessions() as session:
-        result = await session.execute(
+async def count_applied(engine: AsyncEngine, siren: str) -> int:
+    async with engine.connect() as connection:
+        result = await connection.execute(
             text("SELECT count(*) FROM applied WHERE siren = :s"), {"s": siren}
         )
         return int(result.scalar_one())
@@ -122,12 +117,11 @@ class ProbeWorld:
         self.topology: Topology = consumers.topology(settings)
         self.queue = self.topology.queues[0]
         self.engine = create_engine(settings.database_url)
-        self.sessions = session_factory(self.engine)
         self.tap_name = f"{settings.rabbitmq_namespace}.tap"
         self.delivered: list[str] = []
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+        return UnitOfWork(self.engine)
 
     def relay(self, **overrides: Any) -> OutboxRelay:
         values: dict[str, Any] = {
@@ -178,8 +172,8 @@ class ProbeWorld:
         return self.delivered
 
     async def scalar(self, sql: str, **params: Any) -> Any:
-        async with self.sessions() as session:
-            return (await session.execute(text(sql), params)).scalar_one()
+        async with self.engine.connect() as connection:
+            return (await connection.execute(text(sql), params)).scalar_one()
 
     async def pending(self) -> int:
         return int(await self.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL"))

@@ -203,10 +203,10 @@ async def _attempts_at_least(world: Any, n: int) -> bool:
 
 
 async def _outbox_row(world: Any) -> Any:
-    async with world.sessions() as session:
+    async with world.engine.connect() as connection:
         from sqlalchemy import text
 
-        return (await session.execute(text("SELECT * FROM outbox"))).mappings().one()
+        return (await connection.execute(text("SELECT * FROM outbox"))).mappings().one()
 
 
 async def _duplicates_at_least(n: int) -> bool:

@@ -1,4 +1,4 @@
-"""Every query of the billing service, on the unit of work's session."""
+"""Every query of the billing service, on the unit of work's connection."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.domain.invoices import Balance, Line
 from billing.domain.mentions import Customer
@@ -191,8 +191,8 @@ def _payment(row: Any) -> PaymentRecord:
 
 
 class BillingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
 
     # -- customers ---------------------------------------------------------------------------
 
@@ -214,28 +214,28 @@ class BillingRepository:
             index_elements=[customers.c.siren],
             set_={k: statement.excluded[k] for k in values if k != "siren"},
         )
-        await self.session.execute(statement)
+        await self.connection.execute(statement)
 
     async def get_customer(self, siren: str) -> dict[str, Any] | None:
         row = (
-            await self.session.execute(sa.select(customers).where(customers.c.siren == siren))
+            await self.connection.execute(sa.select(customers).where(customers.c.siren == siren))
         ).first()
         return dict(row._mapping) if row else None
 
     async def list_customers(self) -> list[dict[str, Any]]:
-        rows = await self.session.execute(sa.select(customers).order_by(customers.c.siren))
+        rows = await self.connection.execute(sa.select(customers).order_by(customers.c.siren))
         return [dict(r._mapping) for r in rows]
 
     # -- F2 numbering ------------------------------------------------------------------------
 
     async def lock_sequence(self, series: Series, year: int) -> int:
         """Lock the (series, year) counter until commit: issuing is serialised per year."""
-        await self.session.execute(
+        await self.connection.execute(
             pg_insert(number_sequences)
             .values(series=series.value, year=year, last_value=0)
             .on_conflict_do_nothing()
         )
-        result = await self.session.execute(
+        result = await self.connection.execute(
             sa.select(number_sequences.c.last_value)
             .where(number_sequences.c.series == series.value, number_sequences.c.year == year)
             .with_for_update()
@@ -243,7 +243,7 @@ class BillingRepository:
         return int(result.scalar_one())
 
     async def advance_sequence(self, series: Series, year: int, expected_last: int) -> int:
-        result = await self.session.execute(
+        result = await self.connection.execute(
             sa.update(number_sequences)
             .where(
                 number_sequences.c.series == series.value,
@@ -259,7 +259,7 @@ class BillingRepository:
 
     async def find_invoice_for_subject(self, kind: str, subject_id: UUID) -> UUID | None:
         """The invoice already issued for this membership, upgrade or booking."""
-        result = await self.session.execute(
+        result = await self.connection.execute(
             sa.select(invoices.c.id).where(
                 invoices.c.kind == kind, invoices.c.subject_id == subject_id
             )
@@ -268,7 +268,7 @@ class BillingRepository:
 
     async def find_dues_key(self, siren: str, year: int, kind: str) -> UUID | None:
         """The live dues invoice of this business key (structure, year, kind), if any."""
-        result = await self.session.execute(
+        result = await self.connection.execute(
             sa.select(dues_keys.c.invoice_id).where(
                 dues_keys.c.siren == siren, dues_keys.c.year == year, dues_keys.c.kind == kind
             )
@@ -276,16 +276,18 @@ class BillingRepository:
         return result.scalars().first()
 
     async def claim_dues_key(self, siren: str, year: int, kind: str, invoice_id: UUID) -> None:
-        await self.session.execute(
+        await self.connection.execute(
             sa.insert(dues_keys).values(siren=siren, year=year, kind=kind, invoice_id=invoice_id)
         )
 
     async def release_dues_key(self, invoice_id: UUID) -> None:
-        await self.session.execute(sa.delete(dues_keys).where(dues_keys.c.invoice_id == invoice_id))
+        await self.connection.execute(
+            sa.delete(dues_keys).where(dues_keys.c.invoice_id == invoice_id)
+        )
 
     async def insert_invoice(self, values: dict[str, Any], lines: list[Line]) -> None:
-        await self.session.execute(sa.insert(invoices).values(values))
-        await self.session.execute(
+        await self.connection.execute(sa.insert(invoices).values(values))
+        await self.connection.execute(
             sa.insert(invoice_lines),
             [
                 {
@@ -299,24 +301,24 @@ class BillingRepository:
                 for position, line in enumerate(lines, start=1)
             ],
         )
-        await self.session.execute(sa.insert(invoice_state).values(invoice_id=values["id"]))
+        await self.connection.execute(sa.insert(invoice_state).values(invoice_id=values["id"]))
 
     async def get_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
         row = (
-            await self.session.execute(_invoice_select().where(invoices.c.id == invoice_id))
+            await self.connection.execute(_invoice_select().where(invoices.c.id == invoice_id))
         ).first()
         return _invoice(row) if row else None
 
     async def get_invoice_by_number(self, number: str) -> InvoiceRecord | None:
         row = (
-            await self.session.execute(_invoice_select().where(invoices.c.number == number))
+            await self.connection.execute(_invoice_select().where(invoices.c.number == number))
         ).first()
         return _invoice(row) if row else None
 
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
         """The invoice with its state row locked: payments and credit notes on one invoice
         are serialised, so ``InvoicePaid`` is decided once."""
-        locked = await self.session.execute(
+        locked = await self.connection.execute(
             sa.select(invoice_state.c.invoice_id)
             .where(invoice_state.c.invoice_id == invoice_id)
             .with_for_update()
@@ -326,7 +328,7 @@ class BillingRepository:
         return await self.get_invoice(invoice_id)
 
     async def lines_of(self, invoice_id: UUID) -> list[Line]:
-        rows = await self.session.execute(
+        rows = await self.connection.execute(
             sa.select(invoice_lines)
             .where(invoice_lines.c.invoice_id == invoice_id)
             .order_by(invoice_lines.c.position)
@@ -356,10 +358,10 @@ class BillingRepository:
             query = query.where(invoices.c.kind.in_(kinds))
         if limit is not None:
             query = query.limit(limit)
-        return [_invoice(r) for r in await self.session.execute(query)]
+        return [_invoice(r) for r in await self.connection.execute(query)]
 
     async def mark_paid(self, invoice_id: UUID, paid_on: date, paid_at: datetime) -> None:
-        await self.session.execute(
+        await self.connection.execute(
             sa.update(invoice_state)
             .where(invoice_state.c.invoice_id == invoice_id, invoice_state.c.paid_at.is_(None))
             .values(paid_on=paid_on, paid_at=paid_at)
@@ -367,7 +369,7 @@ class BillingRepository:
 
     async def claim_overdue(self, as_of: date, limit: int) -> list[UUID]:
         """Invoices past due not yet marked overdue, locked (others skip them)."""
-        result = await self.session.execute(
+        result = await self.connection.execute(
             sa.select(invoice_state.c.invoice_id)
             .join(invoices, invoices.c.id == invoice_state.c.invoice_id)
             .where(
@@ -383,7 +385,7 @@ class BillingRepository:
         return list(result.scalars())
 
     async def mark_overdue(self, invoice_id: UUID, on: date) -> None:
-        await self.session.execute(
+        await self.connection.execute(
             sa.update(invoice_state)
             .where(invoice_state.c.invoice_id == invoice_id)
             .values(overdue_on=on)
@@ -392,7 +394,7 @@ class BillingRepository:
     # -- credit notes ------------------------------------------------------------------------
 
     async def insert_credit_note(self, values: dict[str, Any]) -> None:
-        await self.session.execute(sa.insert(credit_notes).values(values))
+        await self.connection.execute(sa.insert(credit_notes).values(values))
 
     async def list_credit_notes(
         self,
@@ -427,14 +429,14 @@ class BillingRepository:
                 cancels_invoice=r.cancels_invoice,
                 issued_on=r.issued_on,
             )
-            for r in await self.session.execute(query)
+            for r in await self.connection.execute(query)
         ]
 
     # -- payments ----------------------------------------------------------------------------
 
     async def insert_payment(self, values: dict[str, Any]) -> bool:
         """False when the bank reference was recorded before (F4: it pays once)."""
-        result = await self.session.execute(
+        result = await self.connection.execute(
             pg_insert(payments)
             .values(values)
             .on_conflict_do_nothing(index_elements=[payments.c.bank_reference])
@@ -447,17 +449,17 @@ class BillingRepository:
 
     async def get_payment(self, payment_id: UUID, *, lock: bool = False) -> PaymentRecord | None:
         if lock:
-            await self.session.execute(
+            await self.connection.execute(
                 sa.select(payments.c.id).where(payments.c.id == payment_id).with_for_update()
             )
         row = (
-            await self.session.execute(self._payment_select().where(payments.c.id == payment_id))
+            await self.connection.execute(self._payment_select().where(payments.c.id == payment_id))
         ).first()
         return _payment(row) if row else None
 
     async def get_payment_by_bank_reference(self, reference: str) -> PaymentRecord | None:
         row = (
-            await self.session.execute(
+            await self.connection.execute(
                 self._payment_select().where(payments.c.bank_reference == reference)
             )
         ).first()
@@ -486,10 +488,10 @@ class BillingRepository:
                     )
                 )
             )
-        return [_payment(r) for r in await self.session.execute(query)]
+        return [_payment(r) for r in await self.connection.execute(query)]
 
     async def insert_allocation(self, values: dict[str, Any]) -> None:
-        await self.session.execute(sa.insert(payment_allocations).values(values))
+        await self.connection.execute(sa.insert(payment_allocations).values(values))
 
     async def list_allocations(
         self,
@@ -534,7 +536,7 @@ class BillingRepository:
                 at_recording=r.at_recording,
                 bank_reference=r.bank_reference,
             )
-            for r in await self.session.execute(query)
+            for r in await self.connection.execute(query)
         ]
 
     # -- memberships projection (F6) ---------------------------------------------------------
@@ -582,7 +584,7 @@ class BillingRepository:
                 "updated_at": now,
             },
         )
-        await self.session.execute(statement)
+        await self.connection.execute(statement)
 
     async def record_lapse(
         self,
@@ -615,10 +617,10 @@ class BillingRepository:
                 "updated_at": now,
             },
         )
-        await self.session.execute(statement)
+        await self.connection.execute(statement)
 
     async def list_memberships(self, years: list[int]) -> list[MembershipRecord]:
-        rows = await self.session.execute(
+        rows = await self.connection.execute(
             sa.select(memberships).where(memberships.c.year.in_(years))
         )
         return [

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.consumers import consumers
 from billing.scheduler import overdue_task
@@ -20,10 +20,8 @@ def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> Bill
     """The service with its settings and clock: the app, the worker and tests all start here."""
     the_clock: Clock = clock or SystemClock()
 
-    def make_uow(
-        sessions: async_sessionmaker[AsyncSession], settings: BillingSettings
-    ) -> BillingUnitOfWork:
-        return BillingUnitOfWork(sessions, settings, the_clock)
+    def make_uow(engine: AsyncEngine, settings: BillingSettings) -> BillingUnitOfWork:
+        return BillingUnitOfWork(engine, settings, the_clock)
 
     return ServiceRuntime(
         name="billing",

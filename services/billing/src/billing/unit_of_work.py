@@ -1,6 +1,6 @@
 """The billing unit of work: one transaction, its repository, its outbox and the clock."""
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.repository import BillingRepository
 from billing.settings import BillingSettings
@@ -13,14 +13,14 @@ class BillingUnitOfWork(UnitOfWork):
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         settings: BillingSettings,
         clock: Clock | None = None,
     ) -> None:
-        super().__init__(session_factory)
+        super().__init__(engine)
         self.settings = settings
         #: Every date of a billing decision comes from here (tests set a FixedClock).
         self.clock: Clock = clock or SystemClock()
 
     def _on_enter(self) -> None:
-        self.billing = BillingRepository(self.session)
+        self.billing = BillingRepository(self.connection)

@@ -30,7 +30,7 @@ async def test_f2_200_concurrent_issues_get_numbers_1_to_200_without_gap_or_dupl
     await asyncio.gather(*(deliver(billing, e) for e in events))
     async with billing.uow() as uow:
         rows = (
-            await uow.session.execute(
+            await uow.connection.execute(
                 sa.text("SELECT number, sequence FROM invoices WHERE series_year = 2031")
             )
         ).all()
@@ -52,7 +52,7 @@ async def test_f2_issued_invoice_can_be_neither_changed_nor_deleted(
     ):
         async with billing.uow() as uow:
             with pytest.raises(DBAPIError, match="F2"):
-                await uow.session.execute(sa.text(statement), {"id": invoice.id})
+                await uow.connection.execute(sa.text(statement), {"id": invoice.id})
     [again] = await invoices_of(billing, event.siren)
     assert again.total == invoice.total
 
@@ -103,7 +103,7 @@ async def publish(billing: BillingRuntime, envelope: Envelope, event: Event) -> 
 
 async def applied(billing: BillingRuntime, message_ids: list[uuid.UUID]) -> int:
     async with billing.uow() as uow:
-        result = await uow.session.execute(
+        result = await uow.connection.execute(
             sa.text("SELECT count(*) FROM inbox WHERE message_id = ANY(:ids)"),
             {"ids": message_ids},
         )

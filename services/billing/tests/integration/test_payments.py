@@ -378,7 +378,7 @@ async def test_f5_paid_upgrade_names_the_upgrade_as_subject(
     assert r.status_code == 201
     async with billing.uow() as uow:
         row = (
-            await uow.session.execute(
+            await uow.connection.execute(
                 sa.text(
                     "SELECT payload->'payload' AS p FROM outbox WHERE event_type = 'InvoicePaid' "
                     "AND payload->'payload'->>'invoice_id' = :id"

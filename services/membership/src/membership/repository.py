@@ -1,4 +1,4 @@
-"""Every query of the membership service (SQLAlchemy Core on the unit of work's session)."""
+"""Every query of the membership service (SQLAlchemy Core on the unit of work's connection)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from membership.tables import (
     applications,
@@ -25,15 +25,15 @@ Row = sa.RowMapping
 
 
 class MembershipRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
 
     async def _one(self, query: sa.Select[Any]) -> Row | None:
-        row: Row | None = (await self.session.execute(query)).mappings().first()
+        row: Row | None = (await self.connection.execute(query)).mappings().first()
         return row
 
     async def _all(self, query: sa.Select[Any]) -> Sequence[Row]:
-        rows: Sequence[Row] = (await self.session.execute(query)).mappings().all()
+        rows: Sequence[Row] = (await self.connection.execute(query)).mappings().all()
         return rows
 
     # -- structures --------------------------------------------------------------------------
@@ -44,7 +44,7 @@ class MembershipRepository:
 
     async def add_structure(self, values: dict[str, Any]) -> bool:
         """False when the SIREN is already registered."""
-        result = await self.session.execute(
+        result = await self.connection.execute(
             pg_insert(structures)
             .values(**values)
             .on_conflict_do_nothing(index_elements=["siren"])
@@ -54,7 +54,7 @@ class MembershipRepository:
 
     async def update_structure(self, siren: str, values: dict[str, Any]) -> int:
         """Apply ``values`` and bump the version; returns the new version."""
-        result = await self.session.execute(
+        result = await self.connection.execute(
             sa.update(structures)
             .where(structures.c.siren == siren)
             .values(**values, version=structures.c.version + 1)
@@ -85,17 +85,17 @@ class MembershipRepository:
         return sorted(r["siret"] for r in rows)
 
     async def add_establishment(self, values: dict[str, Any]) -> None:
-        await self.session.execute(sa.insert(establishments).values(**values))
+        await self.connection.execute(sa.insert(establishments).values(**values))
 
     async def update_establishment(self, siret: str, values: dict[str, Any]) -> None:
-        await self.session.execute(
+        await self.connection.execute(
             sa.update(establishments).where(establishments.c.siret == siret).values(**values)
         )
 
     # -- applications ------------------------------------------------------------------------
 
     async def add_application(self, values: dict[str, Any]) -> None:
-        await self.session.execute(sa.insert(applications).values(**values))
+        await self.connection.execute(sa.insert(applications).values(**values))
 
     async def application(self, application_id: UUID, *, for_update: bool = False) -> Row | None:
         query = sa.select(applications).where(applications.c.id == application_id)
@@ -134,14 +134,14 @@ class MembershipRepository:
         return await self._all(query)
 
     async def update_application(self, application_id: UUID, values: dict[str, Any]) -> None:
-        await self.session.execute(
+        await self.connection.execute(
             sa.update(applications).where(applications.c.id == application_id).values(**values)
         )
 
     # -- memberships -------------------------------------------------------------------------
 
     async def add_membership(self, values: dict[str, Any]) -> None:
-        await self.session.execute(sa.insert(memberships).values(**values))
+        await self.connection.execute(sa.insert(memberships).values(**values))
 
     async def membership(self, membership_id: UUID, *, for_update: bool = False) -> Row | None:
         query = sa.select(memberships).where(memberships.c.id == membership_id)
@@ -168,7 +168,7 @@ class MembershipRepository:
 
     async def update_membership(self, membership_id: UUID, values: dict[str, Any]) -> int:
         """Apply ``values`` and bump the aggregate version; returns the new version."""
-        result = await self.session.execute(
+        result = await self.connection.execute(
             sa.update(memberships)
             .where(memberships.c.id == membership_id)
             .values(**values, version=memberships.c.version + 1)
@@ -248,7 +248,7 @@ class MembershipRepository:
     # -- plan upgrades -----------------------------------------------------------------------
 
     async def add_upgrade(self, values: dict[str, Any]) -> None:
-        await self.session.execute(sa.insert(upgrades).values(**values))
+        await self.connection.execute(sa.insert(upgrades).values(**values))
 
     async def upgrade(self, upgrade_id: UUID, *, for_update: bool = False) -> Row | None:
         query = sa.select(upgrades).where(upgrades.c.id == upgrade_id)
@@ -262,7 +262,7 @@ class MembershipRepository:
         )
 
     async def update_upgrade(self, upgrade_id: UUID, values: dict[str, Any]) -> None:
-        await self.session.execute(
+        await self.connection.execute(
             sa.update(upgrades).where(upgrades.c.id == upgrade_id).values(**values)
         )
 
@@ -276,7 +276,7 @@ class MembershipRepository:
 
     async def put_tariff(self, values: dict[str, Any]) -> None:
         statement = pg_insert(tariffs).values(**values)
-        await self.session.execute(
+        await self.connection.execute(
             statement.on_conflict_do_update(
                 index_elements=["year"],
                 set_={k: statement.excluded[k] for k in values if k != "year"},
@@ -292,12 +292,12 @@ class MembershipRepository:
         return [r["year"] for r in await self._all(sa.select(campaigns.c.year))]
 
     async def start_campaign(self, values: dict[str, Any]) -> None:
-        await self.session.execute(
+        await self.connection.execute(
             pg_insert(campaigns).values(**values).on_conflict_do_nothing(index_elements=["year"])
         )
 
     async def lock_campaign(self, year: int) -> None:
-        await self.session.execute(
+        await self.connection.execute(
             sa.select(campaigns.c.year).where(campaigns.c.year == year).with_for_update()
         )
 
@@ -307,7 +307,9 @@ class MembershipRepository:
 
     async def add_calls(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            await self.session.execute(pg_insert(dues_calls).values(rows).on_conflict_do_nothing())
+            await self.connection.execute(
+                pg_insert(dues_calls).values(rows).on_conflict_do_nothing()
+            )
 
     async def calls(self, year: int) -> Sequence[Row]:
         return await self._all(

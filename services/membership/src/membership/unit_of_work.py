@@ -1,6 +1,6 @@
 """The membership unit of work: one transaction, its repository, its outbox and the clock."""
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from membership.repository import MembershipRepository
 from membership.settings import MembershipSettings
@@ -13,14 +13,14 @@ class MembershipUnitOfWork(UnitOfWork):
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         settings: MembershipSettings,
         clock: Clock | None = None,
     ) -> None:
-        super().__init__(session_factory)
+        super().__init__(engine)
         self.settings = settings
         #: The runtime's clock: consumed events are applied at its time.
         self.clock: Clock = clock or SystemClock()
 
     def _on_enter(self) -> None:
-        self.repo = MembershipRepository(self.session)
+        self.repo = MembershipRepository(self.connection)

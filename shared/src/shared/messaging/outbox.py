@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
@@ -78,8 +78,8 @@ class OutboxWriter:
     def pending(self) -> list[Envelope]:
         return [envelope for envelope, _ in self._pending]
 
-    async def flush(self, session: AsyncSession) -> None:
-        """Insert the collected rows in ``session``'s transaction and notify the relay on commit."""
+    async def flush(self, connection: AsyncConnection) -> None:
+        """Insert the collected rows in ``connection``'s transaction and notify the relay on commit."""
         if not self._pending:
             return
         pending = self._pending
@@ -90,7 +90,7 @@ class OutboxWriter:
             "payloads": [envelope.model_dump_json() for envelope, _ in pending],
             "headers": [json.dumps({"producer": envelope.producer}) for envelope, _ in pending],
         }
-        await session.execute(_INSERT_AND_NOTIFY, params)
+        await connection.execute(_INSERT_AND_NOTIFY, params)
         self._pending.clear()
 
     def discard(self) -> None:

@@ -104,7 +104,8 @@ class OutboxRelay:
         self._retention_days = retention_days
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._pool: asyncpg.Pool | None = None
+        #: One connection of its own: a pool would reset it (a round trip) after every batch.
+        self._db: asyncpg.Connection | None = None
         self._listener: asyncpg.Connection | None = None
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
@@ -156,18 +157,31 @@ class OutboxRelay:
             with contextlib.suppress(Exception):
                 await self._listener.close()
             self._listener = None
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+        await self._close_database()
 
     async def _open_database(self) -> None:
-        # Losing a relay commit in a database crash only means publishing its batch again, which
-        # the consumers' inbox absorbs: the relay need not wait for the WAL flush of each batch.
-        self._pool = await asyncpg.create_pool(
-            self._dsn, min_size=1, max_size=2, server_settings={"synchronous_commit": "off"}
-        )
+        await self._database()
         self._listener = await asyncpg.connect(self._dsn)
         await self._listener.add_listener(OUTBOX_CHANNEL, self._on_notify)
+
+    async def _database(self) -> asyncpg.Connection:
+        """The relay's connection, opened again if the database dropped it.
+
+        Losing a relay commit in a database crash only means publishing its batch again, which
+        the consumers' inbox absorbs: the relay need not wait for the WAL flush of each batch.
+        """
+        if self._db is None or self._db.is_closed():
+            await self._close_database()
+            self._db = await asyncpg.connect(
+                self._dsn, server_settings={"synchronous_commit": "off"}
+            )
+        return self._db
+
+    async def _close_database(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            with contextlib.suppress(Exception):
+                await db.close()
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
@@ -199,16 +213,15 @@ class OutboxRelay:
         self._wake.clear()
 
     async def _purge(self) -> None:
-        assert self._pool is not None
-        await self._pool.execute(_PURGE, self._retention_days)
+        await (await self._database()).execute(_PURGE, self._retention_days)
 
     # -- one batch ---------------------------------------------------------------------------
 
     async def relay_once(self) -> int:
         """Claim, publish and mark one batch; returns how many rows were published."""
-        assert self._pool is not None
         await self._ensure_broker()
-        async with self._pool.acquire() as conn, conn.transaction():
+        conn = await self._database()
+        async with conn.transaction():
             rows = await conn.fetch(_CLAIM, self._batch_size)
             if not rows:
                 return 0

@@ -34,7 +34,9 @@ def beneficiary_added(siren: str) -> BeneficiaryAdded:
 async def produce(uow: UnitOfWork, siren: str, *, commit: bool = True) -> Envelope:
     """A business change and its event in one transaction."""
     async with uow:
-        await uow.session.execute(text("INSERT INTO structures (siren) VALUES (:s)"), {"s": siren})
+        await uow.connection.execute(
+            text("INSERT INTO structures (siren) VALUES (:s)"), {"s": siren}
+        )
         envelope = uow.outbox.add(beneficiary_added(siren), aggregate_id=siren)
         if commit:
             await uow.commit()
@@ -52,7 +54,7 @@ async def on_beneficiary_added(
     if event.siren == POISON_SIREN or event.siren in failing_sirens:
         failures[event.siren] = failures.get(event.siren, 0) + 1
         raise RuntimeError(f"poison message: SIREN {event.siren} fails")
-    await uow.session.execute(
+    await uow.connection.execute(
         text("INSERT INTO applied (consumer, message_id, siren) VALUES ('probe', :m, :s)"),
         {"m": envelope.message_id, "s": event.siren},
     )
