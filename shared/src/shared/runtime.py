@@ -116,6 +116,8 @@ class ServiceRuntime(Generic[S, U]):
             for job in jobs:
                 job.cancel()
             await asyncio.gather(*jobs, return_exceptions=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.consumers.drain(broker), timeout=10)
             await broker.stop()
             await self.dispose()
 

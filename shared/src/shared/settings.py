@@ -33,6 +33,8 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_retry_delays_ms: list[int] = Field(default_factory=lambda: [1000, 5000, 30000])
     consumer_prefetch: int = 32
+    #: Messages of one queue applied at once; those of one aggregate always one after the other.
+    consumer_concurrency: int = 8
     relay_batch_size: int = 200
     relay_poll_interval_s: float = 1.0
     log_level: str = "INFO"

@@ -16,10 +16,12 @@ A message that cannot be decoded goes to the DLQ at once: retrying would not hel
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from faststream import AckPolicy
@@ -83,6 +85,9 @@ class EventConsumers(Generic[U]):
         self.service = service
         self._registrations: list[Registration[U]] = []
         self.stats = ConsumerStats()
+        self._deliveries: weakref.WeakKeyDictionary[RabbitBroker, list[_Delivery[U]]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def on(
         self, model: type[Event], *, name: str | None = None
@@ -92,6 +97,11 @@ class EventConsumers(Generic[U]):
             return fn
 
         return register
+
+    async def drain(self, broker: RabbitBroker) -> None:
+        """Wait until the messages ``broker``'s subscribers are applying are done."""
+        for delivery in self._deliveries.get(broker, []):
+            await delivery.drain()
 
     @property
     def registrations(self) -> list[Registration[U]]:
@@ -136,7 +146,9 @@ class EventConsumers(Generic[U]):
                 uow_factory=uow_factory,
                 max_attempts=settings.consumer_max_attempts,
                 stats=self.stats,
+                concurrency=settings.consumer_concurrency,
             )
+            self._deliveries.setdefault(broker, []).append(delivery)
             broker.subscriber(
                 RabbitQueue(
                     queue.name,
@@ -175,16 +187,73 @@ class _Delivery(Generic[U]):
     max_attempts: int
     stats: ConsumerStats
 
+    concurrency: int = 1
+    _slots: asyncio.Semaphore = field(init=False)
+    #: The last task started for each aggregate: the next one of that aggregate waits for it.
+    _tails: dict[str, asyncio.Task[None]] = field(init=False, default_factory=dict)
+    _in_flight: set[asyncio.Task[None]] = field(init=False, default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._slots = asyncio.Semaphore(max(1, self.concurrency))
+
     async def consume(self, body: Any) -> None:
-        """Subscriber body: ``body`` is the whole message (see :func:`_message_itself`)."""
-        await self.handle(body)
+        """Subscriber body: ``body`` is the whole message (see :func:`_message_itself`).
+
+        Up to ``concurrency`` messages are applied at once, each in its own transaction, but two
+        messages of one aggregate never overlap and keep their order: a handler sees the events
+        of one membership, invoice... one after the other, as with a single consumer.
+        """
+        message: RabbitMessage = body
+        decoded = await self._decode(message)
+        if decoded is None:
+            return
+        envelope, event = decoded
+        if self.concurrency <= 1:
+            await self._process(message, envelope, event)
+            return
+        await self._slots.acquire()
+        key = envelope.aggregate_id
+        previous = self._tails.get(key)
+        task = asyncio.create_task(self._process_after(previous, message, envelope, event))
+        self._tails[key] = task
+        self._in_flight.add(task)
+        task.add_done_callback(lambda done: self._finished(key, done))
+
+    def _finished(self, key: str, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        if self._tails.get(key) is task:
+            del self._tails[key]
+        self._slots.release()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s: delivery task failed", self.queue.name, exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for the messages being applied (before the broker's connection closes)."""
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+
+    async def _process_after(
+        self,
+        previous: asyncio.Task[None] | None,
+        message: RabbitMessage,
+        envelope: Envelope,
+        event: Event,
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        await self._process(message, envelope, event)
 
     async def handle(self, message: RabbitMessage) -> None:
-        headers = message.headers or {}
-        attempt = int(headers.get(ATTEMPT_HEADER, 1))
+        """Decode and apply one message, then ack it (sequentially)."""
+        decoded = await self._decode(message)
+        if decoded is not None:
+            await self._process(message, *decoded)
+
+    async def _decode(self, message: RabbitMessage) -> tuple[Envelope, Event] | None:
+        """The envelope and its event; an undecodable message is parked in the DLQ at once."""
         try:
             envelope = Envelope.model_validate_json(message.body)
-            event = REGISTRY.decode(envelope)
+            return envelope, REGISTRY.decode(envelope)
         except (ValidationError, UnknownEventError, ValueError) as exc:
             log.error(
                 "%s: undecodable message %s parked in %s: %s",
@@ -193,10 +262,14 @@ class _Delivery(Generic[U]):
                 self.queue.dlq,
                 exc,
             )
+            attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
             await self._dead_letter(message, attempt, f"undecodable: {exc}")
             self.stats.dead_lettered += 1
             await message.ack()
-            return
+            return None
+
+    async def _process(self, message: RabbitMessage, envelope: Envelope, event: Event) -> None:
+        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
         bind(envelope.correlation_id, str(envelope.message_id))
         try:
             applied = await self.apply(event, envelope)
