@@ -29,10 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = ("api", "worker", "relay")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports: all sockets stay open until every port is chosen, so the
+    system cannot hand the same one out twice."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 @dataclass
@@ -79,6 +86,8 @@ class ServiceProcesses:
             while True:
                 with contextlib.suppress(httpx.HTTPError):
                     if (await client.get("/health/ready")).status_code == 200:
+                        title = (await client.get("/openapi.json")).json()["info"]["title"]
+                        assert title.endswith(self.name), f"port {self.port} answers {title}"
                         return
                 for process, proc in self.running.items():
                     if proc.returncode is not None:
@@ -134,10 +143,9 @@ async def run_platform(
         }
     )
     services: dict[str, ServiceProcesses] = {}
-    for name in names:
+    for name, port in zip(names, free_ports(len(names)), strict=True):
         service_dir = import_module(f"{name}.service").SERVICE_DIR
         url = await migrated_database(f"e2e_{name}", service_dir)
-        port = free_port()
         env = dict(base_env, **{f"{name.upper()}_DATABASE_URL": url, "PORT": str(port)})
         services[name] = ServiceProcesses(name, env, port, log_dir)
     platform = Platform(services, AuthSettings())
