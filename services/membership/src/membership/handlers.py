@@ -44,6 +44,7 @@ from membership.domain.validity import (
     MembershipState,
     StatusAt,
     activation_start,
+    grace_until,
     lapse_due,
     lapse_on_withdrawal,
     restored_by_renewal,
@@ -62,6 +63,7 @@ from shared.contracts import (
     MembershipApplicationSubmitted,
     MembershipApproved,
     MembershipLapsed,
+    MembershipReinstated,
     MembershipRejected,
     MembershipRenewalRequested,
     PlanUpgradeRequested,
@@ -462,6 +464,19 @@ async def apply(uow: MembershipUnitOfWork, cmd: Application, now: datetime) -> U
         if previous is not None and restored_by_renewal(facts(previous), today):
             await repo.update_membership(
                 previous["id"], {"state": "active", "lapsed_on": None, "lapse_reason": None}
+            )
+            uow.outbox.add(
+                MembershipReinstated(
+                    membership_id=previous["id"],
+                    siren=cmd.siren,
+                    year=previous["year"],
+                    plan=previous["plan"],
+                    grace_until=grace_until(previous["year"]),
+                    renewal_membership_id=membership_id,
+                    reinstated_at=now,
+                ),
+                aggregate_id=str(previous["id"]),
+                occurred_at=now,
             )
     await uow.commit()
     return application_id

@@ -128,6 +128,10 @@ async def test_m4_renewal_in_grace_window_restores_a_lapsed_member(scenario, cli
     renewal = await scenario.apply(siren, 2026)
     assert renewal["kind"] == "renewal"
     assert (await scenario.rights(siren))["status"] == "grace"
+    [reinstated] = await scenario.outbox("MembershipReinstated", siren=siren)
+    assert reinstated["payload"]["membership_id"] == str(membership_2025)
+    assert reinstated["payload"]["grace_until"] == "2026-02-15"
+    assert reinstated["payload"]["renewal_membership_id"] == renewal["membership_id"]
 
     scenario.at(date(2026, 2, 16))
     run = await client.post("/lapses/run", json={}, headers=scenario.staff)

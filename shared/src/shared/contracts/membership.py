@@ -141,6 +141,23 @@ class MembershipLapsed(_MembershipEvent):
     reason: Literal["not_renewed", "renewal_unpaid", "withdrawn"] = "not_renewed"
 
 
+class MembershipReinstated(_MembershipEvent):
+    """A member lapsed on 1 January renewed within the grace window: its status and rights are
+    back until ``grace_until`` (M4), then follow the renewal (``MembershipActivated`` on
+    payment, or ``MembershipLapsed`` on 16 February)."""
+
+    event_type: ClassVar[str] = "MembershipReinstated"
+    routing_stem: ClassVar[str] = "membership.reinstated"
+
+    membership_id: UUID
+    siren: str
+    year: int
+    plan: Plan
+    grace_until: date
+    renewal_membership_id: UUID
+    reinstated_at: datetime
+
+
 class BeneficiaryAdded(_MembershipEvent):
     """A secondary establishment sharing the member's SIREN now has its rights (M7)."""
 
