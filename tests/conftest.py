@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.auth import Role, mint_token
+from shared.auth import Role
 from shared.settings import AuthSettings
+from shared.testing.helpers import bearer
 from shared.testing.servers import TestServers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,8 +110,7 @@ class Platform:
         return self.services[name]
 
     def token(self, role: Role, siren: str | None = None) -> dict[str, str]:
-        value = mint_token(self.auth, subject=f"e2e-{role.value}", roles=[role], siren=siren)
-        return {"Authorization": f"Bearer {value}"}
+        return bearer(self.auth, role, siren=siren)
 
     def client(self, name: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.services[name].url, timeout=10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ import pytest
 from billing.app import create_app
 from billing.service import SERVICE_DIR, BillingRuntime, build_runtime
 from billing.settings import BillingSettings
-from shared.auth import Role, mint_token
+from shared.auth import Role
 from shared.clock import FixedClock
+from shared.testing.helpers import asgi_client, bearer
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -43,25 +45,13 @@ async def billing(
 
 @pytest.fixture(scope="session")
 async def client(billing: BillingRuntime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(billing)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
-    ) as http:
+    async with asgi_client(create_app(billing)) as http:
         yield http
 
 
 @pytest.fixture(scope="session")
 def token(billing_settings: BillingSettings) -> Callable[..., dict[str, str]]:
-    def make(*roles: Role, siren: str | None = None) -> dict[str, str]:
-        value = mint_token(
-            billing_settings.auth,
-            subject="-".join(r.value for r in roles),
-            roles=list(roles),
-            siren=siren,
-        )
-        return {"Authorization": f"Bearer {value}"}
-
-    return make
+    return partial(bearer, billing_settings.auth)
 
 
 @pytest.fixture(scope="session")

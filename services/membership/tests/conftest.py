@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,11 +23,12 @@ from membership.app import create_app
 from membership.handlers import on_credit_note_issued, on_invoice_paid
 from membership.service import SERVICE_DIR, MembershipRuntime, build_runtime
 from membership.settings import MembershipSettings
-from shared.auth import Role, mint_token
+from shared.auth import Role
 from shared.clock import FixedClock
 from shared.contracts import CreditNoteIssued, InvoicePaid
 from shared.contracts.base import Event
 from shared.messaging.outbox import build_envelope
+from shared.testing.helpers import asgi_client, bearer
 
 DEFAULT_NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TEXT = "Une structure d'accompagnement des jeunes vers l'emploi en Gironde depuis 1990."
@@ -75,27 +77,14 @@ async def runtime(
 
 @pytest.fixture(scope="session")
 async def client(runtime: MembershipRuntime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(runtime)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
-    ) as http:
+    async with asgi_client(create_app(runtime)) as http:
         yield http
 
 
 @pytest.fixture(scope="session")
 def auth(membership_settings: MembershipSettings) -> Callable[..., dict[str, str]]:
     """Headers of a caller: ``auth(Role.MEMBER, siren=...)``, ``auth(Role.STAFF)``..."""
-
-    def make(*roles: Role, siren: str | None = None) -> dict[str, str]:
-        token = mint_token(
-            membership_settings.auth,
-            subject="-".join(r.value for r in roles) + (f"-{siren}" if siren else ""),
-            roles=list(roles),
-            siren=siren,
-        )
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
+    return partial(bearer, membership_settings.auth)
 
 
 @dataclass

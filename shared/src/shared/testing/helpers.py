@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from shared.auth import Role, mint_token
+from shared.settings import AuthSettings
 
 
 async def wait_until(
@@ -16,3 +21,21 @@ async def wait_until(
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(interval)
+
+
+def bearer(settings: AuthSettings, *roles: Role, siren: str | None = None) -> dict[str, str]:
+    """The Authorization header of a caller holding ``roles`` (a member: for ``siren``)."""
+    subject = "-".join(r.value for r in roles) + (f"-{siren}" if siren else "")
+    token = mint_token(settings, subject=subject, roles=list(roles), siren=siren)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@contextlib.asynccontextmanager
+async def asgi_client(app: Any) -> AsyncIterator[Any]:
+    """An ``httpx.AsyncClient`` calling ``app`` in process (httpx is a test dependency)."""
+    import httpx
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        yield client
