@@ -48,3 +48,8 @@ answers 5432 || start_postgres
 wait_for 5432 PostgreSQL
 answers 5672 || start_rabbitmq
 wait_for 5672 RabbitMQ
+# An open port is not a broker that accepts work: a local node may still be recovering queues.
+if command -v rabbitmqctl >/dev/null 2>&1; then
+  rabbitmqctl await_startup --timeout 300 >/dev/null 2>&1 \
+    || echo "RabbitMQ did not report itself started; the tests may fail to connect" >&2
+fi

@@ -125,7 +125,7 @@ async def run_platform(
 ) -> AsyncIterator[Platform]:
     from importlib import import_module
 
-    namespace = f"{servers.namespace}e2e"
+    namespace = f"{servers.namespace}.e2e"
     base_env = {
         k: v
         for k, v in os.environ.items()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -155,8 +156,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _servers = None
 
 
+#: Names made by a test run (``test<run id>.``): those of runs that died are removed too, since
+#: hundreds of leftover quorum queues slow a local broker down to a halt.
+_TEST_RUN_NAME = re.compile(r"^test[0-9a-f]{8}\.")
+
+
 def _delete_namespace(namespace: str, url: str) -> None:
-    """Best effort: remove this run's queues and exchanges from a shared local broker."""
+    """Best effort: remove this run's (and dead runs') queues and exchanges from a local broker."""
     if not shutil.which("rabbitmqctl"):
         return
     names: dict[str, list[str]] = {}
@@ -171,7 +177,9 @@ def _delete_namespace(namespace: str, url: str) -> None:
             ).stdout.split()
         except (subprocess.SubprocessError, OSError):
             return
-        names[kind] = [n for n in listed if n.startswith(f"{namespace}.")]
+        names[kind] = [
+            n for n in listed if n.startswith(f"{namespace}.") or _TEST_RUN_NAME.match(n)
+        ]
 
     async def delete() -> None:
         connection = await aio_pika.connect(url)
