@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import MetaData, pool
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -39,9 +41,7 @@ def to_sync_url(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
-def alembic_config(service_dir: Path, database_url: str) -> object:
-    from alembic.config import Config
-
+def alembic_config(service_dir: Path, database_url: str) -> Config:
     config = Config(str(service_dir / "alembic.ini"))
     config.set_main_option("script_location", str(service_dir / "migrations"))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -50,12 +50,7 @@ def alembic_config(service_dir: Path, database_url: str) -> object:
 
 def upgrade_to_head(service_dir: Path, database_url: str) -> None:
     """Run a service's migrations (``alembic upgrade head``) against ``database_url``."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = alembic_config(service_dir, database_url)
-    assert isinstance(config, Config)
-    command.upgrade(config, "head")
+    command.upgrade(alembic_config(service_dir, database_url), "head")
 
 
 def run_migrations_online(database_url: str, target_metadata: MetaData | None) -> None:

@@ -4,7 +4,10 @@ Each runs inside the kit's transaction (inbox claim, handler, outbox rows, commi
 events (``AuditoriumBooked``, ``BookingCancelled``) are handled once the booking service lands.
 """
 
-from billing.domain.invoices import dues_line
+from decimal import Decimal
+from uuid import UUID
+
+from billing.domain.invoices import InvoiceKind, dues_line
 from billing.handlers import (
     IssueRequest,
     issue_invoice,
@@ -13,6 +16,7 @@ from billing.handlers import (
 )
 from billing.unit_of_work import BillingUnitOfWork
 from shared.contracts import (
+    CustomerDetails,
     Envelope,
     MembershipActivated,
     MembershipApproved,
@@ -25,24 +29,49 @@ from shared.messaging.consumers import EventConsumers
 consumers: EventConsumers[BillingUnitOfWork] = EventConsumers("billing")
 
 
+async def _issue_dues(
+    uow: BillingUnitOfWork,
+    kind: InvoiceKind,
+    *,
+    subject_id: UUID,
+    membership_id: UUID,
+    customer: CustomerDetails,
+    year: int,
+    plan: str,
+    amount: Decimal,
+    from_plan: str | None = None,
+) -> None:
+    """F1: the one dues invoice of ``subject_id`` (a membership or an upgrade), whatever the
+    number of deliveries."""
+    line = dues_line(kind, year=year, amount=amount, plan=plan, from_plan=from_plan)
+    await issue_invoice(
+        uow,
+        IssueRequest(
+            kind=kind,
+            subject_id=subject_id,
+            membership_id=membership_id,
+            customer=customer,
+            year=year,
+            plan=plan,
+            lines=[line],
+        ),
+    )
+
+
 @consumers.on(MembershipApproved)
 async def on_membership_approved(
     event: MembershipApproved, envelope: Envelope, uow: BillingUnitOfWork
 ) -> None:
     """F1/M5: the dues invoice of a new membership, once per structure and year."""
-    await issue_invoice(
+    await _issue_dues(
         uow,
-        IssueRequest(
-            kind="membership_new",
-            subject_id=event.membership_id,
-            membership_id=event.membership_id,
-            customer=event.customer,
-            year=event.year,
-            plan=event.plan,
-            lines=[
-                dues_line("membership_new", year=event.year, amount=event.amount, plan=event.plan)
-            ],
-        ),
+        "membership_new",
+        subject_id=event.membership_id,
+        membership_id=event.membership_id,
+        customer=event.customer,
+        year=event.year,
+        plan=event.plan,
+        amount=event.amount,
     )
 
 
@@ -51,21 +80,15 @@ async def on_membership_renewal_requested(
     event: MembershipRenewalRequested, envelope: Envelope, uow: BillingUnitOfWork
 ) -> None:
     """F1/M6: the dues invoice of a renewal, once per structure and year."""
-    await issue_invoice(
+    await _issue_dues(
         uow,
-        IssueRequest(
-            kind="membership_renewal",
-            subject_id=event.membership_id,
-            membership_id=event.membership_id,
-            customer=event.customer,
-            year=event.year,
-            plan=event.plan,
-            lines=[
-                dues_line(
-                    "membership_renewal", year=event.year, amount=event.amount, plan=event.plan
-                )
-            ],
-        ),
+        "membership_renewal",
+        subject_id=event.membership_id,
+        membership_id=event.membership_id,
+        customer=event.customer,
+        year=event.year,
+        plan=event.plan,
+        amount=event.amount,
     )
 
 
@@ -74,25 +97,16 @@ async def on_plan_upgrade_requested(
     event: PlanUpgradeRequested, envelope: Envelope, uow: BillingUnitOfWork
 ) -> None:
     """F1/M10: the difference simple -> premium, once per structure and year."""
-    await issue_invoice(
+    await _issue_dues(
         uow,
-        IssueRequest(
-            kind="plan_upgrade",
-            subject_id=event.upgrade_id,
-            membership_id=event.membership_id,
-            customer=event.customer,
-            year=event.year,
-            plan=event.to_plan,
-            lines=[
-                dues_line(
-                    "plan_upgrade",
-                    year=event.year,
-                    amount=event.amount,
-                    plan=event.to_plan,
-                    from_plan=event.from_plan,
-                )
-            ],
-        ),
+        "plan_upgrade",
+        subject_id=event.upgrade_id,
+        membership_id=event.membership_id,
+        customer=event.customer,
+        year=event.year,
+        plan=event.to_plan,
+        amount=event.amount,
+        from_plan=event.from_plan,
     )
 
 

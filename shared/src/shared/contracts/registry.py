@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from shared.contracts import billing, booking, membership, training
@@ -41,7 +42,7 @@ class EventRegistry:
             self._by_key[(spec.event_type, spec.version)] = spec
             self._by_routing_key[spec.routing_key] = spec
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[EventSpec]:
         return iter(self._by_key.values())
 
     def spec(self, event_type: str, version: int) -> EventSpec:

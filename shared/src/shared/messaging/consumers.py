@@ -243,12 +243,6 @@ class _Delivery(Generic[U]):
             await asyncio.wait({previous})
         await self._process(message, envelope, event)
 
-    async def handle(self, message: RabbitMessage) -> None:
-        """Decode and apply one message, then ack it (sequentially)."""
-        decoded = await self._decode(message)
-        if decoded is not None:
-            await self._process(message, *decoded)
-
     async def _decode(self, message: RabbitMessage) -> tuple[Envelope, Event] | None:
         """The envelope and its event; an undecodable message is parked in the DLQ at once."""
         try:
