@@ -29,11 +29,21 @@ def new_metadata() -> MetaData:
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """The service's engine.
 
+    In autocommit mode: transactions belong to :class:`shared.unit_of_work.UnitOfWork`, which
+    begins and ends them on the driver connection; a statement run on the engine outside a unit
+    of work (a health check, a read in a test) is its own transaction.
+
     No ``pool_pre_ping``: it costs a round trip on every transaction. A connection the server
     dropped fails its statement once, SQLAlchemy then invalidates the pool, and the caller's
     retry (a consumer's redelivery, a client's new request) gets a fresh connection.
     """
-    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=1800)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=10,
+        pool_recycle=1800,
+        isolation_level="AUTOCOMMIT",
+    )
 
 
 def to_sync_url(url: str) -> str:

@@ -304,7 +304,7 @@ class _Delivery(Generic[U]):
     async def apply(self, event: Event, envelope: Envelope) -> bool:
         """Apply once: returns False when the inbox says it was applied before."""
         async with self.uow_factory() as uow:
-            if not await inbox.claim(uow.connection, self.queue.name, envelope.message_id):
+            if not await inbox.claim(uow.driver, self.queue.name, envelope.message_id):
                 return False
             await self.registration.handler(event, envelope, uow)
             await uow.commit()

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+import asyncpg
 
-_CLAIM = text(
-    "INSERT INTO inbox (consumer, message_id) VALUES (:consumer, :message_id) "
-    "ON CONFLICT DO NOTHING RETURNING 1"
+_CLAIM = (
+    "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1"
 )
 
 
-async def claim(connection: AsyncConnection, consumer: str, message_id: UUID) -> bool:
-    """Record ``message_id`` for ``consumer`` in the session's transaction.
+async def claim(driver: asyncpg.Connection, consumer: str, message_id: UUID) -> bool:
+    """Record ``message_id`` for ``consumer`` in the unit of work's transaction.
 
     False means it was applied before (a duplicate): the caller acks and does nothing. The row
-    commits or rolls back with the handler's own changes.
+    commits or rolls back with the handler's own changes. ``driver`` is the unit of work's
+    asyncpg connection (``uow.driver``).
     """
-    result = await connection.execute(_CLAIM, {"consumer": consumer, "message_id": message_id})
-    return result.scalar_one_or_none() is not None
+    return await driver.fetchval(_CLAIM, consumer, message_id) is not None

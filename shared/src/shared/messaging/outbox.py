@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+import asyncpg
 
 from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
@@ -17,12 +15,11 @@ from shared.messaging.tables import OUTBOX_CHANNEL
 
 # One statement, one round trip, whatever the number of rows: the rows travel as arrays, and the
 # relay is notified in the same statement (NOTIFY is delivered when the transaction commits).
-_INSERT_AND_NOTIFY = text(
+_INSERT_AND_NOTIFY = (
     "WITH inserted AS ("
     " INSERT INTO outbox (id, routing_key, event_type, payload, headers)"
-    " SELECT id, routing_key, event_type, CAST(payload AS jsonb), CAST(headers AS jsonb)"
-    " FROM unnest(CAST(:ids AS uuid[]), CAST(:routing_keys AS text[]),"
-    " CAST(:event_types AS text[]), CAST(:payloads AS text[]), CAST(:headers AS text[]))"
+    " SELECT id, routing_key, event_type, payload::jsonb, headers::jsonb"
+    " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
     " AS r(id, routing_key, event_type, payload, headers)"
     f") SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
 )
@@ -78,19 +75,19 @@ class OutboxWriter:
     def pending(self) -> list[Envelope]:
         return [envelope for envelope, _ in self._pending]
 
-    async def flush(self, connection: AsyncConnection) -> None:
-        """Insert the collected rows in ``connection``'s transaction and notify the relay on commit."""
+    async def flush(self, driver: asyncpg.Connection) -> None:
+        """Insert the collected rows in ``driver``'s transaction and notify the relay on commit."""
         if not self._pending:
             return
         pending = self._pending
-        params: dict[str, Any] = {
-            "ids": [envelope.message_id for envelope, _ in pending],
-            "routing_keys": [routing_key for _, routing_key in pending],
-            "event_types": [envelope.event_type for envelope, _ in pending],
-            "payloads": [envelope.model_dump_json() for envelope, _ in pending],
-            "headers": [json.dumps({"producer": envelope.producer}) for envelope, _ in pending],
-        }
-        await connection.execute(_INSERT_AND_NOTIFY, params)
+        await driver.execute(
+            _INSERT_AND_NOTIFY,
+            [envelope.message_id for envelope, _ in pending],
+            [routing_key for _, routing_key in pending],
+            [envelope.event_type for envelope, _ in pending],
+            [envelope.model_dump_json() for envelope, _ in pending],
+            [json.dumps({"producer": envelope.producer}) for envelope, _ in pending],
+        )
         self._pending.clear()
 
     def discard(self) -> None:
