@@ -57,6 +57,9 @@ ADMIN_DATABASE_URL = os.environ.get(
 )
 RABBITMQ_URL = os.environ.get("BENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 ROUTING_KEY = BeneficiaryAdded.routing_key()
+#: The business statements, the same in both pipelines (unless the kit's go through SQLAlchemy).
+INSERT_STRUCTURE = "INSERT INTO structures (siren) VALUES ($1)"
+INSERT_APPLIED = "INSERT INTO applied (message_id, siren) VALUES ($1, $2)"
 PRODUCER_CONCURRENCY = 8
 PREFETCH = 32
 RELAY_BATCH = 200
@@ -73,6 +76,9 @@ class Role:
     consumer_db: str
     namespace: str
     workdir: str
+    #: How the kit's producer and handler write their business row: "driver" (``uow.driver``,
+    #: the same asyncpg statement as the raw pipeline) or "sqlalchemy" (``uow.connection``).
+    business_sql: str = "driver"
 
     @property
     def raw_queue(self) -> str:
@@ -185,11 +191,15 @@ async def kit_producer(role: Role, job: ProducerJob) -> None:
     engine = create_engine(settings.database_url)
     times: list[tuple[str, float]] = []
     insert = text("INSERT INTO structures (siren) VALUES (:s)")
+    through_driver = role.business_sql == "driver"
 
     async def one(i: int) -> None:
         siren = f"{i:09d}"
         async with UnitOfWork(engine) as uow:
-            await uow.connection.execute(insert, {"s": siren})
+            if through_driver:
+                await uow.driver.execute(INSERT_STRUCTURE, siren)
+            else:
+                await uow.connection.execute(insert, {"s": siren})
             envelope = uow.outbox.add(_beneficiary(siren), aggregate_id=siren)
             await uow.commit()
         times.append((str(envelope.message_id), time.time()))
@@ -219,7 +229,7 @@ async def raw_producer(role: Role, job: ProducerJob) -> None:
             "payload": event.model_dump(mode="json"),
         }
         async with pool.acquire() as conn, conn.transaction():
-            await conn.execute("INSERT INTO structures (siren) VALUES ($1)", siren)
+            await conn.execute(INSERT_STRUCTURE, siren)
             await conn.execute(
                 "INSERT INTO outbox (id, routing_key, event_type, payload, headers) "
                 "VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)",
@@ -332,6 +342,8 @@ class _TimedUnitOfWork(UnitOfWork):
 
 _kit_consumers: EventConsumers[_TimedUnitOfWork] = EventConsumers("bench")
 _APPLY = text("INSERT INTO applied (message_id, siren) VALUES (:m, :s)")
+#: Set from the role in the consumer process (see Role.business_sql).
+_handler_through_driver = True
 
 
 @_kit_consumers.on(BeneficiaryAdded)
@@ -339,10 +351,15 @@ async def on_beneficiary_added(
     event: BeneficiaryAdded, envelope: Envelope, uow: _TimedUnitOfWork
 ) -> None:
     uow.message_id = str(envelope.message_id)
-    await uow.connection.execute(_APPLY, {"m": envelope.message_id, "s": event.siren})
+    if _handler_through_driver:
+        await uow.driver.execute(INSERT_APPLIED, envelope.message_id, event.siren)
+    else:
+        await uow.connection.execute(_APPLY, {"m": envelope.message_id, "s": event.siren})
 
 
 async def kit_consumer(role: Role) -> None:
+    global _handler_through_driver
+    _handler_through_driver = role.business_sql == "driver"
     settings = role.settings(role.consumer_db)
     engine = create_engine(settings.database_url)
     connection = await aio_pika.connect(settings.rabbitmq_url)
@@ -384,7 +401,7 @@ async def raw_consumer(role: Role) -> None:
                 )
                 if inserted:
                     await conn.execute(
-                        "INSERT INTO applied (message_id, siren) VALUES ($1, $2)",
+                        INSERT_APPLIED,
                         message_id,
                         envelope["payload"]["siren"],
                     )
@@ -444,7 +461,8 @@ def _schema(producer: bool) -> sa.MetaData:
 
 
 class Bench:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, business_sql: str = "driver") -> None:
+        self.business_sql = business_sql
         self.run_id = uuid.uuid4().hex[:8]
         self.namespace = f"bench{self.run_id}"
         self.workdir = workdir
@@ -508,6 +526,7 @@ class Bench:
             consumer_db=self.url(f"bench_{self.run_id}_{pipeline}_consumer"),
             namespace=self.namespace,
             workdir=str(self.workdir),
+            business_sql=self.business_sql,
         )
 
     async def reset(self, role: Role) -> None:
@@ -673,11 +692,12 @@ def _table(results: dict[tuple[str, str], Measure], count: int, paced: int, rate
 
 async def orchestrate(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
-        bench = Bench(Path(workdir))
+        bench = Bench(Path(workdir), args.business_sql)
         print(
             f"messaging benchmark: {args.count} events flat out, {args.paced} paced at up to "
             f"{args.rate:.0f}/s, {args.warmup} warm-up events before each; kit and raw "
-            f"pipelines on fresh databases, namespace {bench.namespace}; "
+            f"pipelines on fresh databases, namespace {bench.namespace}; the kit's business "
+            f"statements through {args.business_sql}; "
             f"{os.cpu_count()} CPU(s)",
             flush=True,
         )
@@ -772,6 +792,12 @@ def main() -> None:
         type=float,
         default=0.4,
         help="cap of the paced rate, as a share of the raw pipeline's flat-out throughput",
+    )
+    parser.add_argument(
+        "--business-sql",
+        choices=("driver", "sqlalchemy"),
+        default="driver",
+        help="how the kit's producer and handler write their business row (see Role)",
     )
     parser.add_argument(
         "--warmup", type=int, default=300, help="unmeasured events before each measure"

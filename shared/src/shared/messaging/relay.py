@@ -40,8 +40,7 @@ log = logging.getLogger(__name__)
 _CLAIM = """
 SELECT id, routing_key, event_type, payload::text AS payload, attempts,
        payload->>'correlation_id' AS correlation_id,
-       payload->>'occurred_at' AS occurred_at,
-       (payload->>'event_version')::int AS event_version
+       payload->>'occurred_at' AS occurred_at
 FROM outbox
 WHERE published_at IS NULL AND available_at <= now()
 ORDER BY created_at, id
@@ -281,7 +280,11 @@ class OutboxRelay:
 
 
 def build_message(row: Mapping[str, Any], app_id: str) -> aio_pika.Message:
-    """The persistent AMQP message of a claimed outbox row; its body is the stored envelope."""
+    """The persistent AMQP message of a claimed outbox row; its body is the stored envelope.
+
+    Its properties mirror the envelope as ``docs/events.md`` promises; the version travels in
+    the routing key (``v<major>``) and the body, so no header table is encoded per message.
+    """
     return aio_pika.Message(
         body=row["payload"].encode(),
         content_type="application/json",
@@ -291,10 +294,6 @@ def build_message(row: Mapping[str, Any], app_id: str) -> aio_pika.Message:
         type=row["event_type"],
         app_id=app_id,
         timestamp=_parse_time(row["occurred_at"]),
-        headers={
-            "event_type": row["event_type"],
-            "event_version": row["event_version"],
-        },
     )
 
 
