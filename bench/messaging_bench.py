@@ -802,7 +802,7 @@ def main() -> None:
     parser.add_argument(
         "--warmup", type=int, default=300, help="unmeasured events before each measure"
     )
-    parser.add_argument("--rounds", type=int, default=2, help="rounds; the best one is kept")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; the best one is kept")
     raise SystemExit(asyncio.run(orchestrate(parser.parse_args())))
 
 
