@@ -4,9 +4,11 @@ UV ?= uv
 
 .PHONY: install servers prepare run test lint format typecheck bench token
 
+# --compile-bytecode: every process of the platform then loads its libraries from bytecode
+# instead of compiling them at start-up (where PYTHONDONTWRITEBYTECODE is set, at every start).
 install:  ## Install the locked dependencies of every package (uv workspace)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
-	$(UV) sync --all-packages --frozen
+	$(UV) sync --all-packages --frozen --compile-bytecode
 
 servers:  ## Make sure PostgreSQL and RabbitMQ answer (start them if needed)
 	./scripts/ensure-servers.sh
