@@ -24,6 +24,18 @@ def token(*roles: Role, siren: str | None = None, **kwargs: object) -> str:
     return mint_token(SETTINGS, subject="someone", roles=list(roles), siren=siren, **kwargs)  # type: ignore[arg-type]
 
 
+def hand_made_token(roles: list[str], key: str | None = None) -> str:
+    """A token signed by hand, with claims ``mint_token`` would refuse to write."""
+    claims = {
+        "sub": "x",
+        "roles": roles,
+        "iss": SETTINGS.issuer,
+        "aud": SETTINGS.audience,
+        "exp": datetime.now(UTC) + timedelta(hours=1),
+    }
+    return jwt.encode(claims, key or SETTINGS.secret.get_secret_value(), algorithm="HS256")
+
+
 def build_app() -> FastAPI:
     app = FastAPI()
     app.state.token_verifier = TokenVerifier(SETTINGS)
@@ -99,17 +111,7 @@ async def test_x3_expired_token_is_401(client: httpx.AsyncClient) -> None:
 
 
 async def test_x3_bad_signature_is_401(client: httpx.AsyncClient) -> None:
-    forged = jwt.encode(
-        {
-            "sub": "x",
-            "roles": ["staff"],
-            "iss": SETTINGS.issuer,
-            "aud": SETTINGS.audience,
-            "exp": datetime.now(UTC) + timedelta(hours=1),
-        },
-        "another-secret-of-the-same-length!!",
-        algorithm="HS256",
-    )
+    forged = hand_made_token(["staff"], key="another-secret-of-the-same-length!!")
     response = await client.get(f"/structures/{OWN}", headers=bearer(forged))
     assert response.status_code == 401
     assert response.json()["code"] == "X3"
@@ -121,36 +123,15 @@ async def test_x3_garbage_token_is_401(client: httpx.AsyncClient) -> None:
 
 
 def test_x3_member_token_without_siren_is_invalid() -> None:
-    raw = jwt.encode(
-        {
-            "sub": "x",
-            "roles": ["member"],
-            "iss": SETTINGS.issuer,
-            "aud": SETTINGS.audience,
-            "exp": datetime.now(UTC) + timedelta(hours=1),
-        },
-        SETTINGS.secret.get_secret_value(),
-        algorithm="HS256",
-    )
+    raw = hand_made_token(["member"])
     with pytest.raises(InvalidTokenError, match="SIREN"):
         TokenVerifier(SETTINGS).verify(raw)
 
 
 def test_x3_token_with_no_known_role_is_invalid() -> None:
+    raw = hand_made_token(["superuser"])
     with pytest.raises(InvalidTokenError, match="role"):
-        TokenVerifier(SETTINGS).verify(
-            jwt.encode(
-                {
-                    "sub": "x",
-                    "roles": ["superuser"],
-                    "iss": SETTINGS.issuer,
-                    "aud": SETTINGS.audience,
-                    "exp": datetime.now(UTC) + timedelta(hours=1),
-                },
-                SETTINGS.secret.get_secret_value(),
-                algorithm="HS256",
-            )
-        )
+        TokenVerifier(SETTINGS).verify(raw)
 
 
 def test_x3_token_for_another_audience_is_invalid() -> None:
