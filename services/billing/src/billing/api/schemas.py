@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from billing.domain.invoices import Line
 from billing.repository import CreditNoteRecord, InvoiceRecord, PaymentRecord
-
-
-def _printable(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("text may not contain NUL characters")
-    return value
-
-
-#: Free text from a client (no NUL: the database refuses it).
-Text = Annotated[str, AfterValidator(_printable)]
+from shared.text import ClientText as Text
 
 
 class LineOut(BaseModel):

@@ -125,6 +125,10 @@ def parse_bank_csv(text: str) -> ParsedExport:
     for number, record in records:
         if not any(cell.strip() for cell in record):
             continue
+        if any("\x00" in cell for cell in record):
+            # PostgreSQL text cannot hold NUL: refuse the line rather than fail at the insert
+            errors.append(f"line {number}: a cell holds a NUL character")
+            continue
 
         def cell(name: str, record: list[str] = record) -> str:
             index = columns.get(name)

@@ -22,14 +22,15 @@ def money(value: Decimal | int | str) -> Decimal:
         amount = Decimal(value)
     except (InvalidOperation, ValueError):
         raise InvalidAmountError(f"{value!r} is not an amount") from None
-    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+    # copy_abs, not abs(): abs() rounds to the context and overflows on an exponent like 1e999999999
+    if not amount.is_finite() or amount.copy_abs() > MAX_AMOUNT:
         raise InvalidAmountError(f"{value!r} is not an amount we keep")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def is_cents(value: Decimal) -> bool:
     """A finite amount with at most two decimals, within what the books hold."""
-    return value.is_finite() and abs(value) <= MAX_AMOUNT and money(value) == value
+    return value.is_finite() and value.copy_abs() <= MAX_AMOUNT and money(value) == value
 
 
 def parse_amount(text: str) -> Decimal:
