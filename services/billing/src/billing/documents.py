@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from fpdf import FPDF
+
 from billing.domain.invoices import Line
 from billing.domain.mentions import Seller, customer_block, legal_mentions, seller_block
 from billing.domain.money import format_eur
@@ -15,16 +19,30 @@ KIND_TITLE = {
 }
 
 
+#: The built-in PDF fonts speak Windows-1252: French text and the euro sign, not all of Unicode.
+PDF_ENCODING = "cp1252"
+
+
+class _InvoicePdf(FPDF):
+    """A document whose text never makes it fail: what the core fonts cannot print (a customer
+    name or credit-note reason in another script, an arrow...) is folded to its compatibility
+    form (NFKC) and otherwise printed as "?". An issued invoice never changes, so a character it
+    holds must not make its PDF impossible for good."""
+
+    def normalize_text(self, text: str) -> str:
+        folded = unicodedata.normalize("NFKC", text)
+        printable = folded.encode(PDF_ENCODING, "replace").decode(PDF_ENCODING)
+        return super().normalize_text(printable)
+
+
 def invoice_pdf(
     seller: Seller,
     invoice: InvoiceRecord,
     lines: list[Line],
     credit_notes: list[CreditNoteRecord],
 ) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = "cp1252"  # the euro sign and French typography
+    pdf = _InvoicePdf(format="A4")
+    pdf.core_fonts_encoding = PDF_ENCODING
     pdf.set_compression(False)
     pdf.set_title(f"Facture {invoice.number}")
     pdf.set_author(seller.name)

@@ -220,6 +220,37 @@ async def test_f3_f7_invoice_pdf_carries_the_number_and_every_mention(
         assert mention.encode("cp1252") in body, mention
 
 
+async def test_f7_a_character_the_pdf_fonts_lack_does_not_break_the_invoice_pdf(
+    billing: BillingRuntime, clock: FixedClock, client: httpx.AsyncClient, finance: dict[str, str]
+) -> None:
+    """An issued invoice never changes: text it holds must never make its PDF fail."""
+    clock.set(datetime(2036, 2, 1, 9, tzinfo=UTC))
+    event = approved(year=2036)
+    await deliver(billing, event)
+    invoice = await the_invoice(billing, event.siren)
+    note = await client.post(
+        f"/invoices/{invoice.number}/credit-notes",
+        json={"amount": "10.00", "reason": "Remise → geste 友好 ﬁdélité"},
+        headers=finance,
+    )
+    assert note.status_code == 201, note.text
+    r = await client.get(f"/invoices/{invoice.number}/pdf", headers=finance)
+    assert r.status_code == 200
+    assert "Remise ? geste ?? fidélité".encode("cp1252") in r.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/invoices/FA%00", "/invoices/" + "9" * 65, "/customers/12345678", "/customers/abc%00def"],
+)
+async def test_a_malformed_invoice_or_customer_in_the_path_is_a_422(
+    client: httpx.AsyncClient, finance: dict[str, str], path: str
+) -> None:
+    r = await client.get(path, headers=finance)
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+
+
 async def test_x3_a_member_sees_only_its_own_invoices_and_nobody_else_sees_any(
     billing: BillingRuntime,
     clock: FixedClock,

@@ -282,10 +282,12 @@ async def test_f4_overdue_run_by_endpoint_and_command_marks_each_invoice_once(
     )
     assert r.status_code == 201
 
+    clock.set(datetime(2032, 2, 9, 18, tzinfo=UTC))
     on_due_date = await client.post("/overdue/run?as_of=2032-02-09", headers=finance)
     assert on_due_date.status_code == 200
     assert (await the_invoice(billing, late.siren)).overdue_on is None
 
+    clock.set(datetime(2032, 2, 11, 9, tzinfo=UTC))
     day_after = await client.post("/overdue/run?as_of=2032-02-10", headers=finance)
     assert day_after.json()["marked"] >= 1
     assert str((await the_invoice(billing, late.siren)).overdue_on) == "2032-02-10"
@@ -319,6 +321,10 @@ async def test_f4_overdue_run_by_endpoint_and_command_marks_each_invoice_once(
     got = (await client.get(f"/invoices/{late_invoice.id}", headers=finance)).json()
     assert got["status"] == "overdue"
     assert (await client.post("/overdue/run?as_of=2032-99-01", headers=finance)).status_code == 422
+    # marking is final and published: not for a day that has not come yet
+    ahead = await client.post("/overdue/run?as_of=2032-02-12", headers=finance)
+    assert ahead.status_code == 422
+    assert ahead.headers["content-type"] == "application/problem+json"
 
 
 async def test_f4_same_payment_posted_concurrently_is_recorded_once(

@@ -115,8 +115,16 @@ def test_f4_bank_csv_export_is_parsed_with_french_conventions() -> None:
         "date;amount;label;bank_reference\n2025-01-01;dix;x;R1\n",
         "date;amount;label;bank_reference;method\n2025-01-01;10;x;R1;bitcoin\n",
         "date;amount;label;bank_reference\n2025-01-01;10;x;\n",
+        "date;amount;label;bank_reference\n2025-01-01;10;x\x00y;R1\n",
+        "date;amount;label;bank_reference\n2025-01-01;1e999999999;x;R1\n",
     ],
 )
 def test_f4_bad_bank_csv_is_refused_with_its_line(text: str) -> None:
     with pytest.raises(BankCsvError):
         parse_bank_csv(text)
+
+
+@pytest.mark.parametrize("amount", ["1e999999999", "-1e999999999", "9999999999.995"])
+def test_f4_an_amount_beyond_the_books_is_refused_not_an_overflow(amount: str) -> None:
+    with pytest.raises(BillingRuleError):
+        check_payment(D(amount), "transfer", "R1")

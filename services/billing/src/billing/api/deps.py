@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, cast
 from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from billing.repository import InvoiceRecord
 from billing.service import BillingRuntime
@@ -19,6 +19,11 @@ Reader = Annotated[Caller, Depends(require_roles(Role.FINANCE, Role.STAFF, Role.
 BackOffice = Annotated[Caller, Depends(require_roles(Role.FINANCE, Role.STAFF))]
 #: Changing anything: the finance team only.
 Finance = Annotated[Caller, Depends(require_roles(Role.FINANCE))]
+
+#: An invoice named in a path: its id (UUID) or its number (FA-2026-000001).
+InvoiceRef = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z-]+$")]
+#: A structure named in a path.
+SirenPath = Annotated[str, Path(pattern=r"^\d{9}$")]
 
 
 def runtime_of(request: Request) -> BillingRuntime:
@@ -40,9 +45,7 @@ async def find_invoice(uow: BillingUnitOfWork, ref: str, caller: Caller) -> Invo
         invoice = await uow.billing.get_invoice_by_number(ref.strip().upper())
     if invoice is None:
         raise NotFound("Invoice", ref)
-    if not sees_everything(caller):
-        if caller.siren != invoice.siren:
-            # not "forbidden": a member does not learn that another structure's invoice exists
-            raise NotFound("Invoice", ref)
-        caller.ensure_structure(invoice.siren)
+    if not sees_everything(caller) and caller.siren != invoice.siren:
+        # not "forbidden": a member does not learn that another structure's invoice exists
+        raise NotFound("Invoice", ref)
     return invoice

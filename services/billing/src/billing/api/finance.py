@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
-from billing.api.deps import BackOffice, Finance, Runtime
+from billing.api.deps import BackOffice, Finance, Runtime, SirenPath
 from billing.api.schemas import OverdueOut, ReconciliationOut
 from billing.reports import fec_export, invoices_csv, payments_csv, reconciliation
 from billing.scheduler import run_overdue
@@ -72,7 +72,16 @@ async def run_overdue_now(
     caller: Finance,
     as_of: date | None = Query(default=None, description="default: today"),
 ) -> OverdueOut:
-    day = as_of or runtime.clock.today()
+    today = runtime.clock.today()
+    day = as_of or today
+    if day > today:
+        # marking is final (InvoiceOverdue is published): a future day would mark in advance
+        raise Problem(
+            422,
+            "validation",
+            "Date in the future",
+            f"Invoices can be marked overdue up to today ({today}), not on {day}.",
+        )
     return OverdueOut(as_of=day, marked=await run_overdue(runtime.uow, day))
 
 
@@ -133,7 +142,7 @@ async def export_payments(
 
 
 @router.get("/customers/{siren}", summary="A customer (main structure) as billing knows it")
-async def get_customer(siren: str, runtime: Runtime, caller: BackOffice) -> dict[str, Any]:
+async def get_customer(siren: SirenPath, runtime: Runtime, caller: BackOffice) -> dict[str, Any]:
     async with runtime.uow() as uow:
         customer = await uow.billing.get_customer(siren)
     if customer is None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from billing.api.deps import Finance, Reader, Runtime, find_invoice, sees_everything
+from billing.api.deps import (
+    Finance,
+    InvoiceRef,
+    Reader,
+    Runtime,
+    find_invoice,
+    sees_everything,
+)
 from billing.api.schemas import CreditNoteIn, CreditNoteOut, InvoiceOut
 from billing.documents import invoice_pdf
 from billing.handlers import issue_credit_note
@@ -31,7 +38,7 @@ async def list_invoices(
 
 
 @router.get("/invoices/{ref}", summary="One invoice, by id or number, with lines and credit notes")
-async def get_invoice(ref: str, runtime: Runtime, caller: Reader) -> InvoiceOut:
+async def get_invoice(ref: InvoiceRef, runtime: Runtime, caller: Reader) -> InvoiceOut:
     async with runtime.uow() as uow:
         invoice = await find_invoice(uow, ref, caller)
         lines = await uow.billing.lines_of(invoice.id)
@@ -45,7 +52,7 @@ async def get_invoice(ref: str, runtime: Runtime, caller: Reader) -> InvoiceOut:
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def get_invoice_pdf(ref: str, runtime: Runtime, caller: Reader) -> Response:
+async def get_invoice_pdf(ref: InvoiceRef, runtime: Runtime, caller: Reader) -> Response:
     async with runtime.uow() as uow:
         invoice = await find_invoice(uow, ref, caller)
         lines = await uow.billing.lines_of(invoice.id)
@@ -64,7 +71,7 @@ async def get_invoice_pdf(ref: str, runtime: Runtime, caller: Reader) -> Respons
     summary="Cancel an invoice in full or in part by a credit note (F2)",
 )
 async def create_credit_note(
-    ref: str, body: CreditNoteIn, runtime: Runtime, caller: Finance
+    ref: InvoiceRef, body: CreditNoteIn, runtime: Runtime, caller: Finance
 ) -> CreditNoteOut:
     async with runtime.uow() as uow:
         invoice = await find_invoice(uow, ref, caller)
