@@ -315,9 +315,10 @@ async def add_beneficiary(
 
 
 async def remove_beneficiary(
-    uow: MembershipUnitOfWork, siren: str, siret: str, now: datetime
+    uow: MembershipUnitOfWork, siren: str, siret_raw: str, now: datetime
 ) -> None:
     await _structure(uow.repo, siren, lock=True)
+    siret = parse_siret(siret_raw)
     existing = await uow.repo.establishment(siret)
     if (
         existing is None

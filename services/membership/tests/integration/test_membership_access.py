@@ -8,6 +8,7 @@ from uuid import uuid4
 
 import pytest
 
+from services.membership.tests.conftest import TEXT, TEXTS
 from shared.auth import Role
 
 pytestmark = pytest.mark.integration
@@ -284,6 +285,59 @@ async def test_bad_input_is_a_problem_with_a_code(scenario, client) -> None:
     ]
     for response, status, code in cases:
         problem(response, status, code)
+
+
+async def test_m1_text_with_a_nul_character_is_a_422_problem(scenario, client) -> None:
+    siren = await scenario.register()
+    member = scenario.member(siren)
+    for patch in ({"legal_name": "A\u0000B"}, {"phone": "05\u000056"}, {"postal_code": "33\u0000"}):
+        problem(
+            await client.patch(f"/structures/{siren}", json=patch, headers=member),
+            422,
+            "validation",
+        )
+    problem(
+        await client.post(
+            "/applications",
+            json={
+                "siren": siren,
+                "year": 2026,
+                "plan": "simple",
+                "texts": {**TEXTS, "activity": TEXT + "\u0000"},
+            },
+            headers=member,
+        ),
+        422,
+        "validation",
+    )
+    application = await scenario.apply(siren, 2026)
+    problem(
+        await client.post(
+            f"/applications/{application['id']}/reject",
+            json={"reason": "Hors du champ\u0000"},
+            headers=scenario.board,
+        ),
+        422,
+        "validation",
+    )
+    assert (await client.get(f"/structures/{siren}", headers=member)).json()["legal_name"] == (
+        f"Structure {siren}"
+    )
+
+
+async def test_m7_removing_a_beneficiary_by_a_bad_siret_is_a_problem(scenario, client) -> None:
+    siren = await scenario.register()
+    member = scenario.member(siren)
+    for bad in ("123", "abc%00def", "%00", f"{siren}00000", "1" * 21):
+        response = await client.delete(f"/structures/{siren}/beneficiaries/{bad}", headers=member)
+        assert 400 <= response.status_code < 500, (bad, response.text)
+        assert response.headers["content-type"].startswith(PROBLEM), bad
+        assert response.json()["code"] in ("M1", "validation"), bad
+    problem(
+        await client.delete(f"/structures/{siren}/beneficiaries/{siren}00000", headers=member),
+        422,
+        "M1",
+    )
 
 
 async def test_duplicate_application_for_a_year_is_a_conflict(scenario, client) -> None:

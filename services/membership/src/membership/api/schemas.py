@@ -7,11 +7,18 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=10_000)]
-Ident = Annotated[str, StringConstraints(max_length=20)]
+from shared.text import without_nul
+
+#: Client text is refused with a NUL character: PostgreSQL text cannot hold one (a 422, not a 500).
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(without_nul),
+]
+LongText = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(without_nul)]
+Ident = Annotated[str, StringConstraints(max_length=20), AfterValidator(without_nul)]
 
 
 class _In(BaseModel):
@@ -133,7 +140,7 @@ class ApplicationOut(BaseModel):
 
 
 class RejectIn(_In):
-    reason: Annotated[str, StringConstraints(max_length=2000)]
+    reason: Annotated[str, StringConstraints(max_length=2000), AfterValidator(without_nul)]
 
 
 class MembershipOut(BaseModel):

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from membership import handlers
 from membership.api.deps import Actor, Reader, Runtime, Siren, ensure_can_act, ensure_can_read
@@ -96,7 +96,9 @@ async def add_beneficiary(
 
 
 @router.delete("/structures/{siren}/beneficiaries/{siret}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_beneficiary(siren: Siren, siret: str, runtime: Runtime, caller: Actor) -> Response:
+async def remove_beneficiary(
+    siren: Siren, siret: Annotated[str, Path(max_length=20)], runtime: Runtime, caller: Actor
+) -> Response:
     ensure_can_act(caller, siren)
     async with runtime.uow() as uow:
         await handlers.remove_beneficiary(uow, siren, siret, runtime.clock.now())
