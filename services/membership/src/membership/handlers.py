@@ -43,6 +43,7 @@ from membership.domain.validity import (
     MembershipFacts,
     MembershipState,
     StatusAt,
+    activation_refusal,
     activation_start,
     grace_until,
     lapse_due,
@@ -713,6 +714,18 @@ async def _activate_membership(
         # Already active (a second payment event) or withdrawn: nothing changes.
         log.info("InvoicePaid %s: membership is %s, unchanged", event.number, membership["state"])
         return
+    refusal = activation_refusal(
+        membership["year"], MembershipState(membership["state"]), event.paid_on
+    )
+    if refusal is not None:
+        # Billing's reconciliation (F6) shows this paid invoice without an active membership.
+        log.warning(
+            "InvoicePaid %s: membership %s not activated: %s",
+            event.number,
+            membership["id"],
+            refusal,
+        )
+        return
     plan = Plan(membership["plan"])
     valid_from = activation_start(membership["year"], event.paid_on)
     version = await repo.update_membership(
@@ -743,6 +756,19 @@ async def _activate_upgrade(uow: MembershipUnitOfWork, event: InvoicePaid, now: 
         return
     membership = await repo.membership(upgrade["membership_id"], for_update=True)
     assert membership is not None
+    refusal = activation_refusal(
+        membership["year"], MembershipState(membership["state"]), event.paid_on
+    )
+    if refusal is not None:
+        # Billing's reconciliation (F6) shows this paid invoice without an active membership.
+        log.warning(
+            "InvoicePaid %s: upgrade %s of membership %s not activated: %s",
+            event.number,
+            upgrade["id"],
+            membership["id"],
+            refusal,
+        )
+        return
     premium_from = max(event.paid_on, membership["valid_from"] or event.paid_on)
     await repo.update_upgrade(
         upgrade["id"], {"state": "paid", "paid_on": event.paid_on, "invoice_id": event.invoice_id}

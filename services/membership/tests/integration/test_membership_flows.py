@@ -426,3 +426,58 @@ async def test_m10_cancelled_upgrade_invoice_cancels_the_upgrade_once_for_the_ye
     )
     assert again.status_code == 409
     assert again.json()["code"] == "M10"
+
+
+async def test_m10_upgrade_paid_after_the_year_end_does_not_reactivate_the_membership(
+    scenario, client
+) -> None:
+    siren = await scenario.register()
+    membership_id = await scenario.member_of(siren, 2025)
+    scenario.at(date(2025, 11, 10))
+    response = await client.post(
+        f"/structures/{siren}/upgrade", json={"plan": "premium"}, headers=scenario.member(siren)
+    )
+    assert response.status_code == 201, response.text
+    upgrade_id = UUID(response.json()["upgrade_id"])
+
+    # Paid on 1 January: the 2025 membership ended the day before.
+    scenario.at(date(2026, 1, 1))
+    await scenario.pay(siren, upgrade_id, kind="plan_upgrade", year=2025)
+    run = await client.post("/lapses/run", json={}, headers=scenario.staff)
+    assert [x["reason"] for x in run.json()["lapsed"] if x["siren"] == siren] == ["not_renewed"]
+    # Delivered again once the membership has lapsed.
+    scenario.at(date(2026, 1, 5))
+    await scenario.pay(siren, upgrade_id, kind="plan_upgrade", year=2025)
+
+    activations = await scenario.outbox("MembershipActivated", membership_id=str(membership_id))
+    assert [e["payload"]["plan"] for e in activations] == ["simple"]
+    memberships = await client.get(f"/structures/{siren}/memberships", headers=scenario.staff)
+    [row] = memberships.json()
+    assert (row["state"], row["plan"], row["premium_from"]) == ("lapsed", "simple", None)
+    assert (await scenario.rights(siren, date(2026, 1, 5)))["status"] == "lapsed"
+
+    # A renewal in the grace window still reinstates the (simple) 2025 membership.
+    scenario.at(date(2026, 1, 20))
+    renewal = await scenario.apply(siren, 2026)
+    assert len(await scenario.outbox("MembershipReinstated", siren=siren)) == 1
+    rights = await scenario.rights(siren)
+    assert (rights["status"], rights["plan"]) == ("grace", "simple")
+    await scenario.pay(siren, UUID(renewal["membership_id"]), kind="membership_renewal")
+    assert (await scenario.rights(siren))["status"] == "active"
+
+
+async def test_m3_dues_paid_after_the_year_end_do_not_activate_the_membership(
+    scenario, client
+) -> None:
+    siren = await scenario.register()
+    scenario.at(date(2025, 12, 1))
+    application = await scenario.apply(siren, 2025)
+    membership_id = await scenario.approve(application["id"])
+    scenario.at(date(2026, 1, 8))
+    await scenario.pay(siren, membership_id, year=2025)
+    assert await scenario.outbox("MembershipActivated", membership_id=str(membership_id)) == []
+    memberships = await client.get(f"/structures/{siren}/memberships", headers=scenario.staff)
+    assert [(m["state"], m["valid_from"]) for m in memberships.json()] == [
+        ("awaiting_payment", None)
+    ]
+    assert (await scenario.rights(siren, date(2026, 1, 8)))["status"] == "none"

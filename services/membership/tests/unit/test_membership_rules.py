@@ -36,6 +36,7 @@ from membership.domain.validity import (
     MembershipFacts,
     MembershipState,
     Status,
+    activation_refusal,
     activation_start,
     check_lapse_day,
     grace_until,
@@ -528,6 +529,34 @@ def test_m10_premium_rights_start_on_payment() -> None:
     )
     assert status_at([upgraded], date(2026, 5, 31)).plan is Plan.SIMPLE
     assert status_at([upgraded], date(2026, 6, 1)).plan is Plan.PREMIUM
+
+
+def test_m10_upgrade_paid_after_the_year_end_activates_nothing() -> None:
+    active = MembershipState.ACTIVE
+    assert activation_refusal(2025, active, date(2025, 12, 31)) is None
+    refusal = activation_refusal(2025, active, date(2026, 1, 5))
+    assert refusal is not None
+    assert "2025-12-31" in refusal
+
+
+def test_m10_upgrade_paid_for_a_lapsed_membership_activates_nothing() -> None:
+    assert activation_refusal(2025, MembershipState.LAPSED, date(2025, 12, 31)) is not None
+    assert activation_refusal(2025, MembershipState.LAPSED, date(2026, 1, 20)) is not None
+
+
+def test_m3_dues_paid_after_the_year_end_activate_nothing() -> None:
+    waiting = MembershipState.AWAITING_PAYMENT
+    assert activation_refusal(2025, waiting, date(2026, 1, 2)) is not None
+    assert activation_refusal(2025, waiting, date(2025, 11, 20)) is None
+    # Dues of next year paid during the campaign: rights start on 1 January (activation_start).
+    assert activation_refusal(2026, waiting, date(2025, 12, 10)) is None
+
+
+def test_m4_renewal_paid_in_the_grace_window_still_activates() -> None:
+    # The renewal is next year's membership: paid by (or after) 15 February, it activates.
+    waiting = MembershipState.AWAITING_PAYMENT
+    assert activation_refusal(2026, waiting, date(2026, 2, 10)) is None
+    assert activation_refusal(2026, waiting, date(2026, 3, 1)) is None
 
 
 # -- M11 extranet -----------------------------------------------------------------------------

@@ -56,6 +56,20 @@ def activation_start(year: int, paid_on: date) -> date:
     return max(date(year, 1, 1), paid_on)
 
 
+def activation_refusal(year: int, state: MembershipState, paid_on: date) -> str | None:
+    """Why a payment can no longer activate a membership of ``year`` or its upgrade, or None.
+
+    M3: a membership is valid for its calendar year only, so dues or an upgrade (M10) paid after
+    31 December of that year activate nothing; nor does a payment for a lapsed membership (M4).
+    A renewal paid in the grace window is a membership of the new year: it still activates.
+    """
+    if state is MembershipState.LAPSED:
+        return f"the {year} membership has lapsed"
+    if paid_on > valid_until(year):
+        return f"paid on {paid_on}, after the {year} membership ended on {valid_until(year)}"
+    return None
+
+
 @dataclass(frozen=True)
 class MembershipFacts:
     """What the rules need to know of one membership."""
