@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,16 @@ if TYPE_CHECKING:
     from shared.runtime import ServiceRuntime
 
 CORRELATION_HEADER = "x-correlation-id"
+#: What a caller's correlation id may be: it travels into events, logs and the AMQP
+#: ``correlation_id`` property (at most 255 bytes), so anything else is replaced by a new id.
+_CORRELATION_ID = re.compile(rb"[A-Za-z0-9._:-]{1,100}")
+
+
+def correlation_id_of(header: bytes | None) -> str:
+    """The caller's correlation id if it is a plain token, else a new one."""
+    if header is not None and _CORRELATION_ID.fullmatch(header):
+        return header.decode("ascii")
+    return new_id()
 
 
 class CorrelationMiddleware:
@@ -36,7 +47,7 @@ class CorrelationMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(CORRELATION_HEADER.encode())
-        correlation_id = incoming.decode()[:100] if incoming else new_id()
+        correlation_id = correlation_id_of(incoming)
         bind(correlation_id, None)
 
         async def send_with_header(message: Message) -> None:

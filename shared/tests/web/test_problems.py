@@ -104,3 +104,17 @@ async def test_correlation_id_is_echoed_or_created(client: httpx.AsyncClient) ->
     assert given.headers["x-correlation-id"] == "req-42"
     created = await client.post("/applications", json={"plan": "simple", "year": 2025})
     assert len(created.headers["x-correlation-id"]) == 36
+
+
+@pytest.mark.parametrize("header", [b"\xff\xfe", "€".encode() * 100, b"a b", b"x" * 101])
+async def test_a_correlation_id_that_is_not_a_plain_token_is_replaced(
+    client: httpx.AsyncClient, header: bytes
+) -> None:
+    """It would travel into events and the AMQP correlation_id property (255 bytes at most)."""
+    response = await client.post(
+        "/applications",
+        json={"plan": "simple", "year": 2025},
+        headers=[(b"X-Correlation-ID", header)],
+    )
+    assert response.status_code < 500
+    assert len(response.headers["x-correlation-id"]) == 36
