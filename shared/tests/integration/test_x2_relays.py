@@ -14,6 +14,7 @@ from uuid import UUID
 
 import aio_pika
 import pytest
+from sqlalchemy import text
 
 from shared.contracts import BeneficiaryAdded
 from shared.messaging.relay import OutboxRelay
@@ -172,7 +173,42 @@ async def test_x2_unroutable_publish_is_recorded_backed_off_and_delivered_once_r
     assert row["attempts"] >= 1
 
 
+async def test_x2_a_row_that_cannot_be_published_is_backed_off_and_the_batch_goes_on(
+    probe_world,
+) -> None:
+    """A message the client cannot even encode (here a correlation id over AMQP's 255 bytes) is
+    the row's fault, not a lost broker: it is recorded and backed off, the others go out."""
+    world = await probe_world("unencodable")
+    await world.declare()
+    bad = await produce(world.uow(), "111111118")
+    good = await produce(world.uow(), "222222226")
+    async with world.engine.connect() as connection:
+        await connection.execute(
+            text(
+                "UPDATE outbox SET payload = jsonb_set(payload, '{correlation_id}',"
+                " to_jsonb(repeat('é', 200))) WHERE id = :id"
+            ),
+            {"id": bad.message_id},
+        )
+    relay = world.relay()
+    task = asyncio.create_task(relay.run())
+    try:
+        await wait_until(lambda: _attempts_at_least(world, 1), within=30)
+        await wait_until(lambda: _has_delivered(world, str(good.message_id)), within=30)
+    finally:
+        relay.stop()
+        await task
+    assert str(bad.message_id) not in world.delivered
+    error = await world.scalar("SELECT last_error FROM outbox WHERE id = :i", i=bad.message_id)
+    assert "255" in error
+    assert await world.pending() == 1
+
+
 # -- helpers -----------------------------------------------------------------------------------
+
+
+async def _has_delivered(world: Any, message_id: str) -> bool:
+    return message_id in await world.drain_tap()
 
 
 def _relay_args(world: Any) -> dict[str, Any]:

@@ -235,17 +235,18 @@ class OutboxRelay:
             for row, result in zip(rows, results, strict=True):
                 if result is None:
                     published.append(row["id"])
-                elif isinstance(result, DeliveryError):
-                    # Returned (unroutable) or nacked: the row's fault; back it off.
+                elif not isinstance(result, Exception):
+                    raise result  # a cancellation: let it through
+                elif isinstance(result, DeliveryError) or not isinstance(result, BROKER_ERRORS):
+                    # Returned (unroutable), nacked, or a message that cannot even be encoded:
+                    # the row's fault; back it off with its error, the rest of the batch goes on.
                     failed_ids.append(row["id"])
                     errors.append(_describe(result))
                     delays.append(backoff_seconds(row["attempts"]))
-                elif isinstance(result, Exception):
+                else:
                     # The broker is gone (or a confirm never came): not the row's fault. The row
                     # stays pending with no attempt counted and goes out again on reconnection.
                     broker_lost = broker_lost or result
-                else:
-                    raise result  # a cancellation: let it through
             if broker_lost is not None and not published and not failed_ids:
                 raise broker_lost
             if published:
