@@ -25,10 +25,6 @@ class Caller:
     def siren(self) -> str | None:
         return self.principal.siren
 
-    @property
-    def is_member_only(self) -> bool:
-        return self.principal.roles == frozenset({Role.MEMBER})
-
     def has(self, *roles: Role) -> bool:
         return any(self.principal.has(r) for r in roles)
 
@@ -67,7 +63,7 @@ async def authenticated(
             headers={"WWW-Authenticate": "Bearer"},
         )
     try:
-        principal = _verifier(request).verify(credentials.credentials)
+        principal = await _verifier(request).verify_off_loop(credentials.credentials)
     except InvalidTokenError as exc:
         raise Problem(
             401, "X3", "Invalid token", str(exc), headers={"WWW-Authenticate": "Bearer"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -37,6 +38,14 @@ class TokenVerifier:
     def __init__(self, settings: AuthSettings) -> None:
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
+
+    async def verify_off_loop(self, token: str) -> Principal:
+        """:meth:`verify` for a request handler: with a JWKS URL, verifying may fetch the keys
+        over HTTP (synchronously, in PyJWT), so it runs in a thread instead of stalling every
+        request the process serves."""
+        if self._jwks is None:
+            return self.verify(token)
+        return await asyncio.to_thread(self.verify, token)
 
     def verify(self, token: str) -> Principal:
         settings = self._settings
