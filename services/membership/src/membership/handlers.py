@@ -464,8 +464,13 @@ async def apply(uow: MembershipUnitOfWork, cmd: Application, now: datetime) -> U
         )
         previous = await repo.membership_of(cmd.siren, cmd.year - 1, for_update=True)
         if previous is not None and restored_by_renewal(facts(previous), today):
-            await repo.update_membership(
-                previous["id"], {"state": "active", "lapsed_on": None, "lapse_reason": None}
+            version = await repo.update_membership(
+                previous["id"],
+                {
+                    "state": MembershipState.ACTIVE.value,
+                    "lapsed_on": None,
+                    "lapse_reason": None,
+                },
             )
             uow.outbox.add(
                 MembershipReinstated(
@@ -478,6 +483,7 @@ async def apply(uow: MembershipUnitOfWork, cmd: Application, now: datetime) -> U
                     reinstated_at=now,
                 ),
                 aggregate_id=str(previous["id"]),
+                aggregate_version=version,
                 occurred_at=now,
             )
     await uow.commit()

@@ -139,6 +139,10 @@ async def test_m4_renewal_in_grace_window_restores_a_lapsed_member(scenario, cli
     assert [(x["lapsed_on"], x["reason"]) for x in mine] == [("2026-02-16", "renewal_unpaid")]
     lapsed = await scenario.outbox("MembershipLapsed", membership_id=str(membership_2025))
     assert [e["payload"]["reason"] for e in lapsed] == ["not_renewed", "renewal_unpaid"]
+    # Consumers order the membership's events by its version: the reinstatement sits between.
+    versions = [e["aggregate_version"] for e in (lapsed[0], reinstated, lapsed[1])]
+    assert all(isinstance(v, int) for v in versions), versions
+    assert versions == sorted(set(versions)), versions
 
 
 async def test_m7_beneficiary_resolves_to_its_member_rights(scenario, client) -> None:
