@@ -239,10 +239,14 @@ class StructureChanges:
 
 
 async def update_structure(
-    uow: MembershipUnitOfWork, siren: str, changes: StructureChanges
+    uow: MembershipUnitOfWork, siren: str, changes: StructureChanges, now: datetime
 ) -> None:
     """Contacts, legal details and the head office address; a move is checked against M1
-    (with the applying establishment, if any), a training organisation keeps its NDA (M9)."""
+    (with the applying establishment, if any), a training organisation keeps its NDA (M9).
+
+    A structure that stops being a training organisation loses its NDA and its Qualiopi
+    certificate (M9): the other services are told (``QualiopiCertificationChanged`` to none).
+    """
     structure = await _structure(uow.repo, siren, lock=True)
     values = {k: v for k, v in vars(changes).items() if v is not None}
     if "postal_code" in values:
@@ -258,9 +262,24 @@ async def update_structure(
         )
     elif "training_organisation" in values:
         values["activity_declaration_number"] = None
+    certificate_dropped = not training and (
+        structure["qualiopi_number"] is not None or structure["qualiopi_valid_until"] is not None
+    )
+    if certificate_dropped:
+        values["qualiopi_number"] = None
+        values["qualiopi_valid_until"] = None
     if not values:
         return
-    await uow.repo.update_structure(siren, values)
+    version = await uow.repo.update_structure(siren, values)
+    if certificate_dropped:
+        uow.outbox.add(
+            QualiopiCertificationChanged(
+                siren=siren, certificate_number=None, valid_until=None, changed_at=now
+            ),
+            aggregate_id=siren,
+            aggregate_version=version,
+            occurred_at=now,
+        )
     head_office: dict[str, Any] = {
         k: values[k] for k in ("address_line", "postal_code", "city", "insee_code") if k in values
     }
@@ -346,7 +365,8 @@ async def set_qualiopi(
     valid_until_on: date | None,
     now: datetime,
 ) -> None:
-    """M9: record, update (or, with ``None``, remove) a training organisation's certificate."""
+    """M9: record or update a training organisation's certificate; with ``None``, remove the
+    certificate (whoever holds it: removing one is never refused)."""
     structure = await _structure(uow.repo, siren, lock=True)
     if number is not None and valid_until_on is not None:
         number = check_certificate(
@@ -355,8 +375,6 @@ async def set_qualiopi(
             valid_until=valid_until_on,
             today=now.date(),
         )
-    elif not structure["training_organisation"]:
-        raise DomainError("M9", "Only a training organisation records Qualiopi.")
     if (structure["qualiopi_number"], structure["qualiopi_valid_until"]) == (
         number,
         valid_until_on,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
+from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
 
@@ -236,6 +237,56 @@ async def test_m9_qualiopi_recorded_and_lab_studio_granted_while_valid(scenario,
     )
     assert refused.status_code == 422
     assert refused.json()["code"] == "M9"
+
+
+async def test_m9_no_longer_a_training_organisation_drops_the_qualiopi_certificate(
+    scenario, client, runtime
+) -> None:
+    siren = await scenario.register(
+        training_organisation=True, activity_declaration_number="75331234533"
+    )
+    member = scenario.member(siren)
+    await scenario.member_of(siren, 2026)
+    recorded = await client.put(
+        f"/structures/{siren}/qualiopi",
+        json={"certificate_number": "QUALIOPI-2024-0044", "valid_until": "2026-12-31"},
+        headers=member,
+    )
+    assert recorded.status_code == 200, recorded.text
+    patched = await client.patch(
+        f"/structures/{siren}", json={"training_organisation": False}, headers=member
+    )
+    assert patched.status_code == 200, patched.text
+    body = patched.json()
+    assert (body["training_organisation"], body["activity_declaration_number"]) == (False, None)
+    assert (body["qualiopi_number"], body["qualiopi_valid_until"]) == (None, None)
+    changes = await scenario.outbox("QualiopiCertificationChanged", siren=siren)
+    assert [(e["payload"]["certificate_number"], e["payload"]["valid_until"]) for e in changes] == [
+        ("QUALIOPI-2024-0044", "2026-12-31"),
+        (None, None),
+    ]
+    assert changes[0]["aggregate_version"] < changes[1]["aggregate_version"]
+    assert not (await scenario.rights(siren, date(2026, 6, 1)))["rights"]["lab_studio"]
+    # Removing it again is no error, and says nothing new.
+    removed = await client.delete(f"/structures/{siren}/qualiopi", headers=member)
+    assert removed.status_code == 200, removed.text
+    assert len(await scenario.outbox("QualiopiCertificationChanged", siren=siren)) == 2
+
+    # A certificate left on a structure that is not a training organisation can be removed.
+    other = await scenario.register()
+    async with runtime.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "UPDATE structures SET qualiopi_number = 'Q-OLD', "
+                "qualiopi_valid_until = '2026-12-31' WHERE siren = :siren"
+            ),
+            {"siren": other},
+        )
+    removed = await client.delete(f"/structures/{other}/qualiopi", headers=scenario.member(other))
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["qualiopi_number"] is None
+    [change] = await scenario.outbox("QualiopiCertificationChanged", siren=other)
+    assert change["payload"]["certificate_number"] is None
 
 
 async def test_m10_upgrade_to_premium_from_payment(scenario, client) -> None:

@@ -73,7 +73,9 @@ async def update_structure(
     """Change contacts, legal details or the head office address (M1 checked again)."""
     ensure_can_act(caller, siren)
     async with runtime.uow() as uow:
-        await handlers.update_structure(uow, siren, handlers.StructureChanges(**body.model_dump()))
+        await handlers.update_structure(
+            uow, siren, handlers.StructureChanges(**body.model_dump()), runtime.clock.now()
+        )
     return await _view(runtime, siren)
 
 
