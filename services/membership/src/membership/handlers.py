@@ -30,6 +30,7 @@ from membership.domain.applications import (
 from membership.domain.campaign import calls_to_make, check_campaign_year
 from membership.domain.errors import ConflictError, DomainError, NotFoundError
 from membership.domain.identifiers import (
+    department_of,
     ensure_eligible,
     ensure_establishment_of,
     parse_postal_code,
@@ -153,6 +154,22 @@ def _check_address(siren: str, address: Address) -> tuple[str, str, str]:
     siret = parse_siret(address.siret)
     ensure_establishment_of(siren, siret, rule="M1")
     return siret, parse_postal_code(address.postal_code), address.insee_code.strip().upper()
+
+
+def _check_establishment_address(address: dict[str, Any] | None) -> dict[str, Any]:
+    """A declared establishment's address, checked like the head office's (M1): a French
+    postal code and an INSEE commune code, when given."""
+    values = {
+        k: v
+        for k, v in (address or {}).items()
+        if k in ("address_line", "postal_code", "city", "insee_code") and v is not None
+    }
+    if "postal_code" in values:
+        values["postal_code"] = parse_postal_code(values["postal_code"])
+    if "insee_code" in values:
+        values["insee_code"] = values["insee_code"].strip().upper()
+        department_of(values["insee_code"])
+    return values
 
 
 async def register_structure(uow: MembershipUnitOfWork, cmd: NewStructure, now: datetime) -> str:
@@ -311,7 +328,11 @@ async def add_beneficiary(
     await _structure(uow.repo, siren, lock=True)
     siret = parse_siret(siret_raw)
     ensure_establishment_of(siren, siret)
-    values: dict[str, Any] = {"name": name.strip(), "role": "beneficiary", **(address or {})}
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "role": "beneficiary",
+        **_check_establishment_address(address),
+    }
     existing = await uow.repo.establishment(siret)
     if existing is None:
         await uow.repo.add_establishment(

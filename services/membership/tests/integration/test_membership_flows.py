@@ -181,6 +181,42 @@ async def test_m7_beneficiary_resolves_to_its_member_rights(scenario, client) ->
     assert gone.status_code == 404
 
 
+async def test_m7_beneficiary_address_is_checked_like_the_head_office(scenario, client) -> None:
+    siren = await scenario.register()
+    member = scenario.member(siren)
+    branch = scenario_siret(siren, 3)
+    url = f"/structures/{siren}/beneficiaries"
+    for address in (
+        {"postal_code": "ABCDE"},
+        {"postal_code": "3300"},
+        {"insee_code": "ZZ"},
+        {"insee_code": "123456"},
+    ):
+        refused = await client.post(
+            url, json={"siret": branch, "name": "Antenne", **address}, headers=member
+        )
+        assert refused.status_code == 422, (address, refused.text)
+        assert refused.json()["code"] == "M1", address
+    structure = await client.get(f"/structures/{siren}", headers=member)
+    assert branch not in [e["siret"] for e in structure.json()["establishments"]]
+
+    added = await client.post(
+        url,
+        json={
+            "siret": branch,
+            "name": "Antenne d'Ajaccio",
+            "address_line": "2 cours Napoléon",
+            "postal_code": " 20000 ",
+            "city": "Ajaccio",
+            "insee_code": "2a004",
+        },
+        headers=member,
+    )
+    assert added.status_code == 201, added.text
+    [antenne] = [e for e in added.json()["establishments"] if e["siret"] == branch]
+    assert (antenne["postal_code"], antenne["insee_code"]) == ("20000", "2A004")
+
+
 def scenario_siret(siren: str, nic: int) -> str:
     from stdnum import luhn
 
