@@ -68,6 +68,19 @@ applications = sa.Table(
     sa.Column("decided_by", sa.Text),
     sa.Column("rejection_reason", sa.Text),
     sa.Column("membership_id", sa.Uuid),
+    # One live application per structure and year; a rejected one may be made again (M3).
+    sa.Index(
+        "uq_applications_siren_year_live",
+        "siren",
+        "year",
+        unique=True,
+        postgresql_where=sa.text("status <> 'rejected'"),
+    ),
+    sa.Index(
+        "ix_applications_pending",
+        "submitted_at",
+        postgresql_where=sa.text("status = 'pending_review'"),
+    ),
 )
 
 memberships = sa.Table(
@@ -92,6 +105,7 @@ memberships = sa.Table(
     sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
     sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("1")),
     sa.UniqueConstraint("siren", "year", name="uq_memberships_siren_year"),
+    sa.Index("ix_memberships_active_year", "year", postgresql_where=sa.text("state = 'active'")),
 )
 
 upgrades = sa.Table(
@@ -109,6 +123,13 @@ upgrades = sa.Table(
     sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("paid_on", sa.Date),
     sa.Column("invoice_id", sa.Uuid),
+    # At most one upgrade in progress or done per membership (M10).
+    sa.Index(
+        "uq_plan_upgrades_live",
+        "membership_id",
+        unique=True,
+        postgresql_where=sa.text("state <> 'cancelled'"),
+    ),
 )
 
 tariffs = sa.Table(
