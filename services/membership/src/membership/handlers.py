@@ -1003,7 +1003,6 @@ class RightsView:
     on: date
     status: StatusAt
     rights: Rights
-    resolved_from: str | None = None
     beneficiary_sirets: list[str] = field(default_factory=list)
 
 

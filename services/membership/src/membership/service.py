@@ -1,7 +1,8 @@
 """Wiring of the membership service: the one place its parts are put together."""
 
-from functools import partial
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from membership.consumers import consumers
 from membership.scheduler import lapse_memberships
@@ -19,16 +20,21 @@ MembershipRuntime = ServiceRuntime[MembershipSettings, MembershipUnitOfWork]
 
 def build_runtime(settings: MembershipSettings, clock: Clock | None = None) -> MembershipRuntime:
     """The service with its settings and clock: the app, the worker and tests all start here."""
-    clock = clock or SystemClock()
+    the_clock: Clock = clock or SystemClock()
+
+    def make_uow(engine: AsyncEngine, _settings: MembershipSettings) -> MembershipUnitOfWork:
+        # The unit of work reads no settings: it needs the engine and the runtime's clock.
+        return MembershipUnitOfWork(engine, the_clock)
+
     return ServiceRuntime(
         name="membership",
         version="0.1.0",
         settings=settings,
         service_dir=SERVICE_DIR,
         consumers=consumers,
-        make_uow=partial(MembershipUnitOfWork, clock=clock),
+        make_uow=make_uow,
         background_jobs=(every(LAPSE_INTERVAL_S, lapse_memberships),),
-        clock=clock,
+        clock=the_clock,
     )
 
 

@@ -3,7 +3,6 @@
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from membership.repository import MembershipRepository
-from membership.settings import MembershipSettings
 from shared.clock import Clock, SystemClock
 from shared.unit_of_work import UnitOfWork
 
@@ -11,14 +10,8 @@ from shared.unit_of_work import UnitOfWork
 class MembershipUnitOfWork(UnitOfWork):
     repo: MembershipRepository
 
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        settings: MembershipSettings,
-        clock: Clock | None = None,
-    ) -> None:
+    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
         super().__init__(engine)
-        self.settings = settings
         #: The runtime's clock: consumed events are applied at its time.
         self.clock: Clock = clock or SystemClock()
 

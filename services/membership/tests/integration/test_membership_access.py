@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from services.membership.tests.conftest import TEXT, TEXTS
+from services.membership.tests.conftest import TEXT, TEXTS, new_siren
 from shared.auth import Role
 
 pytestmark = pytest.mark.integration
@@ -130,15 +130,19 @@ async def test_bad_input_is_a_problem_with_a_code(scenario, client) -> None:
         ),
         # region, postal code, INSEE code
         (
-            await client.post("/structures", json=body(new(), insee="85191"), headers=staff),
+            await client.post("/structures", json=body(new_siren(), insee="85191"), headers=staff),
             422,
             "M1",
         ),
-        (await client.post("/structures", json=body(new(), insee="ZZ"), headers=staff), 422, "M1"),
+        (
+            await client.post("/structures", json=body(new_siren(), insee="ZZ"), headers=staff),
+            422,
+            "M1",
+        ),
         (
             await client.post(
                 "/structures",
-                json={**body(new()), "training_organisation": True},
+                json={**body(new_siren()), "training_organisation": True},
                 headers=staff,
             ),
             422,
@@ -202,7 +206,7 @@ async def test_bad_input_is_a_problem_with_a_code(scenario, client) -> None:
         (
             await client.post(
                 "/applications",
-                json={"siren": new(), "year": 2026, "plan": "simple"},
+                json={"siren": new_siren(), "year": 2026, "plan": "simple"},
                 headers=staff,
             ),
             404,
@@ -281,7 +285,7 @@ async def test_bad_input_is_a_problem_with_a_code(scenario, client) -> None:
             422,
             "M2",
         ),
-        (await client.get(f"/structures/{new()}", headers=staff), 404, "not_found"),
+        (await client.get(f"/structures/{new_siren()}", headers=staff), 404, "not_found"),
     ]
     for response, status, code in cases:
         problem(response, status, code)
@@ -351,12 +355,3 @@ async def test_duplicate_application_for_a_year_is_a_conflict(scenario, client) 
     problem(again, 409, "M3")
     scenario.at(date(2026, 3, 1))
     assert (await scenario.rights(siren))["status"] == "active"
-
-
-def new() -> str:
-    import random
-
-    from stdnum import luhn
-
-    base = f"{random.randrange(10_000_000, 100_000_000)}"
-    return base + luhn.calc_check_digit(base)

@@ -9,6 +9,8 @@ from uuid import UUID
 import pytest
 from sqlalchemy import text
 
+from services.membership.tests.conftest import TEXTS, siret_of
+
 pytestmark = pytest.mark.integration
 
 
@@ -69,6 +71,29 @@ async def test_m5_board_rejects_with_a_reason_the_applicant_reads(scenario, clie
     assert again.json()["code"] == "M5"
     # A rejected structure may apply again.
     assert (await scenario.apply(siren, 2026))["status"] == "pending_review"
+
+
+async def test_m5_board_lists_applications_by_status(scenario, client) -> None:
+    pending, rejected = await scenario.register(), await scenario.register()
+    waiting = await scenario.apply(pending, 2026)
+    refused = await scenario.apply(rejected, 2026)
+    response = await client.post(
+        f"/applications/{refused['id']}/reject",
+        json={"reason": "Hors champ"},
+        headers=scenario.board,
+    )
+    assert response.status_code == 200, response.text
+
+    async def listed(query: str) -> set[str]:
+        response = await client.get(f"/applications{query}", headers=scenario.board)
+        assert response.status_code == 200, response.text
+        return {a["id"] for a in response.json()} & {waiting["id"], refused["id"]}
+
+    assert await listed("") == {waiting["id"]}
+    assert await listed("?status=pending_review") == {waiting["id"]}
+    assert await listed("?status=rejected") == {refused["id"]}
+    assert await listed("?status=all") == {waiting["id"], refused["id"]}
+    assert await listed("?status=all&year=2025") == set()
 
 
 async def test_m6_renewal_processed_at_once_and_reported_to_the_board(scenario, client) -> None:
@@ -149,7 +174,7 @@ async def test_m4_renewal_in_grace_window_restores_a_lapsed_member(scenario, cli
 async def test_m7_beneficiary_resolves_to_its_member_rights(scenario, client) -> None:
     siren = await scenario.register()
     await scenario.member_of(siren, 2026)
-    branch = scenario_siret(siren, 2)
+    branch = siret_of(siren, 2)
     added = await client.post(
         f"/structures/{siren}/beneficiaries",
         json={"siret": branch, "name": "Antenne de Pau", "insee_code": "64445"},
@@ -184,7 +209,7 @@ async def test_m7_beneficiary_resolves_to_its_member_rights(scenario, client) ->
 async def test_m7_beneficiary_address_is_checked_like_the_head_office(scenario, client) -> None:
     siren = await scenario.register()
     member = scenario.member(siren)
-    branch = scenario_siret(siren, 3)
+    branch = siret_of(siren, 3)
     url = f"/structures/{siren}/beneficiaries"
     for address in (
         {"postal_code": "ABCDE"},
@@ -217,19 +242,12 @@ async def test_m7_beneficiary_address_is_checked_like_the_head_office(scenario, 
     assert (antenne["postal_code"], antenne["insee_code"]) == ("20000", "2A004")
 
 
-def scenario_siret(siren: str, nic: int) -> str:
-    from stdnum import luhn
-
-    base = f"{siren}{nic:04d}"
-    return base + luhn.calc_check_digit(base)
-
-
 async def test_m8_call_for_dues_once_per_main_structure(scenario, client) -> None:
     member, other = await scenario.register(), await scenario.register()
     await scenario.member_of(member, 2025, "premium")
     await client.post(
         f"/structures/{member}/beneficiaries",
-        json={"siret": scenario_siret(member, 7), "name": "Antenne"},
+        json={"siret": siret_of(member, 7), "name": "Antenne"},
         headers=scenario.member(member),
     )
     scenario.at(date(2025, 11, 15))
@@ -238,7 +256,7 @@ async def test_m8_call_for_dues_once_per_main_structure(scenario, client) -> Non
     calls = await client.get("/campaigns/2026/calls", headers=scenario.staff)
     mine = [c for c in calls.json() if c["siren"] in (member, other)]
     assert len(mine) == 1
-    assert mine[0]["siret"] == scenario_siret(member, 1)  # the head office, not the branch
+    assert mine[0]["siret"] == siret_of(member, 1)  # the head office, not the branch
     assert Decimal(mine[0]["amount"]) == Decimal("150.00")
 
     second = await client.post("/campaigns/2026", headers=scenario.staff)
@@ -460,7 +478,7 @@ async def test_m3_concurrent_applications_and_decisions_keep_one_per_year(scenar
     import asyncio
 
     siren = await scenario.register()
-    body = {"siren": siren, "year": 2026, "plan": "simple", "texts": scenario_texts()}
+    body = {"siren": siren, "year": 2026, "plan": "simple", "texts": TEXTS}
     responses = await asyncio.gather(
         *(client.post("/applications", json=body, headers=scenario.member(siren)) for _ in range(4))
     )
@@ -476,11 +494,6 @@ async def test_m3_concurrent_applications_and_decisions_keep_one_per_year(scenar
     assert len(await scenario.outbox("MembershipApproved", siren=siren)) == 1
     own = await client.get(f"/structures/{siren}/applications", headers=scenario.member(siren))
     assert [a["status"] for a in own.json()] == ["approved"]
-
-
-def scenario_texts() -> dict[str, str]:
-    text = "Une structure d'accompagnement des jeunes vers l'emploi en Gironde depuis 1990."
-    return {"structure": text, "activity": text, "motivations": text}
 
 
 async def test_m4_two_lapse_runs_at_once_lapse_a_membership_once(scenario, runtime) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from membership import handlers
-from membership.api.deps import Reader, Runtime, Staff
+from membership.api.deps import Reader, Runtime, Staff, Year
 from membership.api.schemas import (
     CampaignOut,
     DuesCallOut,
@@ -18,12 +16,10 @@ from membership.api.schemas import (
     TariffOut,
 )
 from membership.domain.errors import NotFoundError
-from membership.domain.plans import MAX_YEAR, MIN_YEAR, Tariff
+from membership.domain.plans import Tariff
 from membership.domain.validity import check_lapse_day
 
 router = APIRouter(tags=["administration"])
-
-Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
 @router.get("/tariffs", response_model=list[TariffOut])

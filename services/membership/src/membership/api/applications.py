@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Query, status
 
 from membership import handlers
 from membership.api.deps import (
@@ -15,6 +15,7 @@ from membership.api.deps import (
     Reader,
     Runtime,
     Siren,
+    Year,
     ensure_can_act,
     ensure_can_read,
 )
@@ -26,14 +27,12 @@ from membership.api.schemas import (
     RenewalReport,
 )
 from membership.domain.applications import ApplicationStatus, Texts, renewal_changes
-from membership.domain.errors import DomainError, NotFoundError
+from membership.domain.errors import NotFoundError
 from membership.domain.identifiers import parse_siren
 from membership.domain.plans import MAX_YEAR, MIN_YEAR
 from membership.repository import Row
 
 router = APIRouter(tags=["applications"])
-
-Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
 def _out(row: Row) -> ApplicationOut:
@@ -69,13 +68,13 @@ async def _get(runtime: Runtime, application_id: UUID) -> ApplicationOut:
 async def list_applications(
     runtime: Runtime,
     caller: BoardOrStaff,
-    status_: Annotated[str | None, Query(alias="status", max_length=40)] = "pending_review",
+    status_: Annotated[
+        ApplicationStatus | Literal["all"], Query(alias="status")
+    ] = ApplicationStatus.PENDING_REVIEW,
     year: Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)] = None,
 ) -> list[ApplicationOut]:
     """The board's list: pending applications by default (``status=all`` for every one)."""
-    wanted = None if status_ in (None, "all") else status_
-    if wanted is not None and wanted not in ApplicationStatus._value2member_map_:
-        raise DomainError("validation", f"Unknown application status {status_!r}.")
+    wanted = None if status_ == "all" else str(status_)
     async with runtime.uow() as uow:
         rows = await uow.repo.applications(status=wanted, year=year)
     return [_out(r) for r in rows]

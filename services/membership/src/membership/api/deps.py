@@ -7,6 +7,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Path, Request
 
 from membership.domain.identifiers import parse_siren
+from membership.domain.plans import MAX_YEAR, MIN_YEAR
 from membership.service import MembershipRuntime
 from shared.auth import Caller, Role, require_roles
 from shared.problems import Problem
@@ -34,6 +35,9 @@ def valid_siren(siren: Annotated[str, Path(max_length=20)]) -> str:
 
 
 Siren = Annotated[str, Depends(valid_siren)]
+
+#: A year in the path, within the range the rules accept.
+Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
 def ensure_can_act(caller: Caller, siren: str) -> None:

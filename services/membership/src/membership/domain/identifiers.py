@@ -92,10 +92,6 @@ def describe_department(department: str) -> str:
     return f"{department} ({name})" if name else department
 
 
-def in_region(insee_code: str) -> bool:
-    return department_of(insee_code) in REGION_DEPARTMENTS
-
-
 def ensure_eligible(head_office_insee: str, establishment_insee: str | None = None) -> None:
     """M1: the head office or the applying establishment lies in Nouvelle-Aquitaine.
 
