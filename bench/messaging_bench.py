@@ -86,7 +86,6 @@ class Role:
 
     def settings(self, database_url: str) -> ServiceSettings:
         return ServiceSettings(
-            service_name="bench",
             database_url=database_url,
             rabbitmq_url=RABBITMQ_URL,
             rabbitmq_namespace=self.namespace,
@@ -231,13 +230,12 @@ async def raw_producer(role: Role, job: ProducerJob) -> None:
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute(INSERT_STRUCTURE, siren)
             await conn.execute(
-                "INSERT INTO outbox (id, routing_key, event_type, payload, headers) "
-                "VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)",
+                "INSERT INTO outbox (id, routing_key, event_type, payload) "
+                "VALUES ($1, $2, $3, $4::jsonb)",
                 message_id,
                 ROUTING_KEY,
                 event.event_type,
                 json.dumps(envelope),
-                json.dumps({"producer": event.producer}),
             )
             await conn.execute(f"NOTIFY {OUTBOX_CHANNEL}")
         times.append((str(message_id), time.time()))

@@ -143,7 +143,7 @@ class ServiceRuntime(Generic[S, U]):
             access_log=False,
         )
 
-    def cli(self, argv: list[str] | None = None, *, app_path: str | None = None) -> None:
+    def cli(self, argv: list[str] | None = None) -> None:
         parser = argparse.ArgumentParser(prog=f"python -m {self.name}")
         commands = parser.add_subparsers(dest="command", required=True)
         for name in ("api", "worker", "relay", "migrate"):
@@ -172,7 +172,7 @@ class ServiceRuntime(Generic[S, U]):
         elif args.command == "relay":
             asyncio.run(self.run_relay())
         else:
-            self.run_api(app_path or f"{self.name}.app:app")
+            self.run_api(f"{self.name}.app:app")
 
 
 def every(

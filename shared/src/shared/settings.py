@@ -20,11 +20,10 @@ class AuthSettings(BaseSettings):
 
 
 class ServiceSettings(BaseSettings):
-    """What every service needs; a service subclasses it and sets ``service_name`` and its DB."""
+    """What every service needs; a service subclasses it and sets its database."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
-    service_name: str = "service"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/capmetiers"
     rabbitmq_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     #: Prefix of every exchange and queue name: isolates test runs sharing one broker.

@@ -34,7 +34,6 @@ class UnitOfWork:
         self._engine = engine
         self.outbox = OutboxWriter()
         self._transaction: Transaction | None = None
-        self._committed = False
 
     def _on_enter(self) -> None:
         """Hook: build repositories on ``self.connection``."""
@@ -49,8 +48,6 @@ class UnitOfWork:
             await _discard(connection)
             raise
         self.connection, self.driver, self._transaction = connection, driver, transaction
-        self._committed = False
-        self.outbox = OutboxWriter()
         self._on_enter()
         return self
 
@@ -69,7 +66,6 @@ class UnitOfWork:
         await self.outbox.flush(self.driver)
         self._transaction = None  # a failed COMMIT ends the transaction too
         await transaction.commit()
-        self._committed = True
 
     def _open_transaction(self) -> Transaction:
         if self._transaction is None:

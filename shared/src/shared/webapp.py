@@ -132,7 +132,6 @@ def create_service_app(
 
     app = FastAPI(title=title, description=description, version=runtime.version, lifespan=_lifespan)
     app.state.runtime = runtime
-    app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings.auth)
     install_problem_handlers(app)
     app.add_middleware(CorrelationMiddleware)

@@ -41,7 +41,6 @@ class InvoicingSettings(BaseModel):
 
 
 class BillingSettings(ServiceSettings):
-    service_name: str = "billing"
     #: ``BILLING_DATABASE_URL`` wins over ``DATABASE_URL``, so that one environment runs all four.
     database_url: str = Field(
         default="postgresql+asyncpg://postgres@127.0.0.1:5432/capmetiers_billing",

@@ -6,7 +6,6 @@ from shared.settings import ServiceSettings
 
 
 class BookingSettings(ServiceSettings):
-    service_name: str = "booking"
     #: ``BOOKING_DATABASE_URL`` wins over ``DATABASE_URL``, so that one environment runs all four.
     database_url: str = Field(
         default="postgresql+asyncpg://postgres@127.0.0.1:5432/capmetiers_booking",

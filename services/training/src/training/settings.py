@@ -6,7 +6,6 @@ from shared.settings import ServiceSettings
 
 
 class TrainingSettings(ServiceSettings):
-    service_name: str = "training"
     #: ``TRAINING_DATABASE_URL`` wins over ``DATABASE_URL``, so that one environment runs all four.
     database_url: str = Field(
         default="postgresql+asyncpg://postgres@127.0.0.1:5432/capmetiers_training",

@@ -103,10 +103,6 @@ class EventConsumers(Generic[U]):
         for delivery in self._deliveries.get(broker, []):
             await delivery.drain()
 
-    @property
-    def registrations(self) -> list[Registration[U]]:
-        return list(self._registrations)
-
     def topology(self, settings: ServiceSettings) -> Topology:
         delays = tuple(settings.consumer_retry_delays_ms)
         return Topology(

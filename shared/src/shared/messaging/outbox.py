@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 
@@ -17,10 +16,10 @@ from shared.messaging.tables import OUTBOX_CHANNEL
 # relay is notified in the same statement (NOTIFY is delivered when the transaction commits).
 _INSERT_AND_NOTIFY = (
     "WITH inserted AS ("
-    " INSERT INTO outbox (id, routing_key, event_type, payload, headers)"
-    " SELECT id, routing_key, event_type, payload::jsonb, headers::jsonb"
-    " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
-    " AS r(id, routing_key, event_type, payload, headers)"
+    " INSERT INTO outbox (id, routing_key, event_type, payload)"
+    " SELECT id, routing_key, event_type, payload::jsonb"
+    " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])"
+    " AS r(id, routing_key, event_type, payload)"
     f") SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
 )
 
@@ -71,10 +70,6 @@ class OutboxWriter:
         self._pending.append((envelope, event.routing_key()))
         return envelope
 
-    @property
-    def pending(self) -> list[Envelope]:
-        return [envelope for envelope, _ in self._pending]
-
     async def flush(self, driver: asyncpg.Connection) -> None:
         """Insert the collected rows in ``driver``'s transaction and notify the relay on commit."""
         if not self._pending:
@@ -86,7 +81,6 @@ class OutboxWriter:
             [routing_key for _, routing_key in pending],
             [envelope.event_type for envelope, _ in pending],
             [envelope.model_dump_json() for envelope, _ in pending],
-            [json.dumps({"producer": envelope.producer}) for envelope, _ in pending],
         )
         self._pending.clear()
 

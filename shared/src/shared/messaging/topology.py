@@ -69,9 +69,6 @@ class Topology:
     def journal(self) -> str:
         return f"{self.namespace}.journal"
 
-    def queue_name(self, service: str, handler: str) -> str:
-        return f"{self.namespace}.{service}.{handler}"
-
 
 async def declare_exchange(channel: AbstractChannel, topology: Topology) -> AbstractExchange:
     exchange = await channel.declare_exchange(

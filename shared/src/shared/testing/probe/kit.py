@@ -22,7 +22,7 @@ failures: dict[str, int] = {}
 
 
 class ProbeSettings(ServiceSettings):
-    service_name: str = "probe"
+    """The probe's settings: the kit's own, from the environment."""
 
 
 def beneficiary_added(siren: str) -> BeneficiaryAdded:
