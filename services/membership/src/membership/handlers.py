@@ -80,17 +80,18 @@ MEMBERSHIP_KINDS = ("membership_new", "membership_renewal")
 # -- reading rows as rule objects ------------------------------------------------------------
 
 
-def facts(row: Row) -> MembershipFacts:
+def facts(row: Row, prefix: str = "") -> MembershipFacts:
+    """The membership of ``row`` (its columns named ``{prefix}{column}``)."""
     return MembershipFacts(
-        year=row["year"],
-        plan=Plan(row["plan"]),
-        kind=Kind(row["kind"]),
-        state=MembershipState(row["state"]),
-        submitted_on=row["submitted_on"],
-        valid_from=row["valid_from"],
-        premium_from=row["premium_from"],
-        lapse_reason=row["lapse_reason"],
-        key=str(row["id"]),
+        year=row[f"{prefix}year"],
+        plan=Plan(row[f"{prefix}plan"]),
+        kind=Kind(row[f"{prefix}kind"]),
+        state=MembershipState(row[f"{prefix}state"]),
+        submitted_on=row[f"{prefix}submitted_on"],
+        valid_from=row[f"{prefix}valid_from"],
+        premium_from=row[f"{prefix}premium_from"],
+        lapse_reason=row[f"{prefix}lapse_reason"],
+        key=str(row[f"{prefix}id"]),
     )
 
 
@@ -916,8 +917,9 @@ async def run_lapses(
     lapsed: list[LapsedMembership] = []
     async with make_uow() as uow:
         for row in await uow.repo.lapse_candidates(on.year):
-            successor = await uow.repo.membership_of(row["siren"], row["year"] + 1)
-            decision = lapse_due(facts(row), facts(successor) if successor else None, on)
+            # The next year's membership, unpaid, came with the row (one query for the run).
+            successor = facts(row, "successor_") if row["successor_id"] is not None else None
+            decision = lapse_due(facts(row), successor, on)
             if decision is None:
                 continue
             await _lapse(uow, row, decision.lapsed_on, decision.reason, now)

@@ -178,26 +178,33 @@ class MembershipRepository:
 
     async def lapse_candidates(self, before_year: int) -> Sequence[Row]:
         """Paid memberships of earlier years still marked active and not succeeded by a paid
-        one, locked (SKIP LOCKED: two schedulers never lapse the same one twice)."""
+        one, locked (SKIP LOCKED: two schedulers never lapse the same one twice).
+
+        Each row carries its unpaid successor (the next year's membership), if any, in the
+        ``successor_*`` columns (all null without one).
+        """
         successor = memberships.alias("successor")
-        paid_successor = (
-            sa.select(successor.c.id)
-            .where(
-                successor.c.siren == memberships.c.siren,
-                successor.c.year == memberships.c.year + 1,
-                successor.c.valid_from.is_not(None),
-            )
-            .exists()
-        )
         return await self._all(
-            sa.select(memberships)
+            sa.select(
+                memberships,
+                *(column.label(f"successor_{column.name}") for column in successor.c),
+            )
+            .select_from(
+                memberships.outerjoin(
+                    successor,
+                    sa.and_(
+                        successor.c.siren == memberships.c.siren,
+                        successor.c.year == memberships.c.year + 1,
+                    ),
+                )
+            )
             .where(
                 memberships.c.state == "active",
                 memberships.c.year < before_year,
-                ~paid_successor,
+                successor.c.valid_from.is_(None),
             )
             .order_by(memberships.c.year, memberships.c.siren)
-            .with_for_update(skip_locked=True)
+            .with_for_update(of=memberships, skip_locked=True)
         )
 
     async def paid_members_of(self, year: int) -> Sequence[Row]:

@@ -585,3 +585,26 @@ async def test_m3_dues_paid_after_the_year_end_do_not_activate_the_membership(
         ("awaiting_payment", None)
     ]
     assert (await scenario.rights(siren, date(2026, 1, 8)))["status"] == "none"
+
+
+async def test_m4_lapse_candidates_come_with_their_unpaid_renewal(scenario, runtime) -> None:
+    renewing, leaving, renewed = [await scenario.register() for _ in range(3)]
+    for siren in (renewing, leaving, renewed):
+        await scenario.member_of(siren, 2025)
+    await scenario.member_of(renewed, 2026)
+    scenario.at(date(2026, 1, 10))
+    renewal = await scenario.apply(renewing, 2026)
+    async with runtime.uow() as uow:
+        rows = {
+            r["siren"]: r
+            for r in await uow.repo.lapse_candidates(2026)
+            if r["siren"] in (renewing, leaving, renewed)
+        }
+    assert set(rows) == {renewing, leaving}
+    assert (rows[renewing]["year"], rows[renewing]["state"]) == (2025, "active")
+    assert str(rows[renewing]["successor_id"]) == renewal["membership_id"]
+    assert (rows[renewing]["successor_year"], rows[renewing]["successor_valid_from"]) == (
+        2026,
+        None,
+    )
+    assert rows[leaving]["successor_id"] is None
