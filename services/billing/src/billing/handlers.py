@@ -220,6 +220,8 @@ async def issue_credit_note(
         number=number,
         invoice_id=invoice.id,
         invoice_number=invoice.number,
+        invoice_kind=invoice.kind,
+        customer_name=invoice.customer.legal_name,
         siren=invoice.siren,
         amount=decision.amount,
         reason=reason.strip(),

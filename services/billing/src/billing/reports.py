@@ -49,9 +49,7 @@ async def reconciliation(uow: BillingUnitOfWork, start: date, end: date) -> Repo
     credit_notes = await repo.list_credit_notes(issued_from=start, issued_to=end)
     years = list(range(start.year, end.year + 1))
     memberships = await repo.list_memberships(years)
-    dues: list[InvoiceRecord] = []
-    for year in years:
-        dues += await repo.list_invoices(year=year, kinds=DUES_KINDS)
+    dues = await repo.list_invoices(years=years, kinds=DUES_KINDS)
     mismatches = find_mismatches(
         [
             MembershipFacts(m.membership_id, m.siren, m.year, m.plan, m.activated_at, m.lapsed_on)
@@ -88,17 +86,6 @@ async def fec_export(uow: BillingUnitOfWork, year: int) -> tuple[str, str]:
         payment_ids=[p.id for p in payments], at_recording=True
     )
     late = await repo.list_allocations(allocated_from=start, allocated_to=end, at_recording=False)
-    kinds: dict[str, str] = {i.number: i.kind for i in invoices}
-    for c in credit_notes:
-        if c.invoice_number not in kinds:
-            inv = await repo.get_invoice(c.invoice_id)
-            assert inv is not None
-            kinds[c.invoice_number] = inv.kind
-    names = {i.siren: i.customer.legal_name for i in invoices}
-    for c in credit_notes:
-        if c.siren not in names:
-            customer = await repo.get_customer(c.siren)
-            names[c.siren] = str(customer["legal_name"]) if customer else c.siren
     sales = [
         fec.SaleDoc(
             i.number, i.issued_on, i.kind, fec.Party(i.siren, i.customer.legal_name), i.total
@@ -109,8 +96,8 @@ async def fec_export(uow: BillingUnitOfWork, year: int) -> tuple[str, str]:
         fec.SaleDoc(
             c.number,
             c.issued_on,
-            kinds[c.invoice_number],
-            fec.Party(c.siren, names[c.siren]),
+            c.invoice_kind,
+            fec.Party(c.siren, c.customer_name),
             c.amount,
             credit=True,
             cancels=c.invoice_number,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -62,6 +63,9 @@ class CreditNoteRecord:
     number: str
     invoice_id: UUID
     invoice_number: str
+    #: The cancelled invoice's kind and customer name, as printed on it.
+    invoice_kind: str
+    customer_name: str
     siren: str
     amount: Decimal
     reason: str
@@ -222,10 +226,6 @@ class BillingRepository:
         ).first()
         return dict(row._mapping) if row else None
 
-    async def list_customers(self) -> list[dict[str, Any]]:
-        rows = await self.connection.execute(sa.select(customers).order_by(customers.c.siren))
-        return [dict(r._mapping) for r in rows]
-
     # -- F2 numbering ------------------------------------------------------------------------
 
     async def lock_sequence(self, series: Series, year: int) -> int:
@@ -318,14 +318,16 @@ class BillingRepository:
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
         """The invoice with its state row locked: payments and credit notes on one invoice
         are serialised, so ``InvoicePaid`` is decided once."""
-        locked = await self.connection.execute(
-            sa.select(invoice_state.c.invoice_id)
-            .where(invoice_state.c.invoice_id == invoice_id)
-            .with_for_update()
+        # One statement: an inner join, since the nullable side of an outer join cannot be
+        # locked; once the lock is granted PostgreSQL returns the state row's latest version.
+        query = (
+            sa.select(*_INVOICE_COLUMNS)
+            .select_from(invoices.join(invoice_state, invoice_state.c.invoice_id == invoices.c.id))
+            .where(invoices.c.id == invoice_id)
+            .with_for_update(of=invoice_state)
         )
-        if locked.first() is None:
-            return None
-        return await self.get_invoice(invoice_id)
+        row = (await self.connection.execute(query)).first()
+        return _invoice(row) if row else None
 
     async def lines_of(self, invoice_id: UUID) -> list[Line]:
         rows = await self.connection.execute(
@@ -340,6 +342,7 @@ class BillingRepository:
         *,
         siren: str | None = None,
         year: int | None = None,
+        years: Sequence[int] | None = None,
         issued_from: date | None = None,
         issued_to: date | None = None,
         kinds: tuple[str, ...] | None = None,
@@ -350,6 +353,8 @@ class BillingRepository:
             query = query.where(invoices.c.siren == siren)
         if year is not None:
             query = query.where(invoices.c.year == year)
+        if years is not None:
+            query = query.where(invoices.c.year.in_(years))
         if issued_from is not None:
             query = query.where(invoices.c.issued_on >= issued_from)
         if issued_to is not None:
@@ -405,7 +410,12 @@ class BillingRepository:
         issued_to: date | None = None,
     ) -> list[CreditNoteRecord]:
         query = (
-            sa.select(credit_notes, invoices.c.number.label("invoice_number"))
+            sa.select(
+                credit_notes,
+                invoices.c.number.label("invoice_number"),
+                invoices.c.kind.label("invoice_kind"),
+                invoices.c.customer_name,
+            )
             .join(invoices, invoices.c.id == credit_notes.c.invoice_id)
             .order_by(credit_notes.c.series_year, credit_notes.c.sequence)
         )
@@ -423,6 +433,8 @@ class BillingRepository:
                 number=r.number,
                 invoice_id=r.invoice_id,
                 invoice_number=r.invoice_number,
+                invoice_kind=r.invoice_kind,
+                customer_name=r.customer_name,
                 siren=r.siren,
                 amount=money(r.amount),
                 reason=r.reason,
@@ -471,7 +483,6 @@ class BillingRepository:
         received_from: date | None = None,
         received_to: date | None = None,
         unmatched_only: bool = False,
-        invoice_id: UUID | None = None,
     ) -> list[PaymentRecord]:
         query = self._payment_select().order_by(payments.c.received_on, payments.c.bank_reference)
         if received_from is not None:
@@ -480,14 +491,6 @@ class BillingRepository:
             query = query.where(payments.c.received_on <= received_to)
         if unmatched_only:
             query = query.where(_allocated < payments.c.amount)
-        if invoice_id is not None:
-            query = query.where(
-                payments.c.id.in_(
-                    sa.select(payment_allocations.c.payment_id).where(
-                        payment_allocations.c.invoice_id == invoice_id
-                    )
-                )
-            )
         return [_payment(r) for r in await self.connection.execute(query)]
 
     async def insert_allocation(self, values: dict[str, Any]) -> None:
@@ -500,7 +503,6 @@ class BillingRepository:
         allocated_from: date | None = None,
         allocated_to: date | None = None,
         at_recording: bool | None = None,
-        invoice_id: UUID | None = None,
     ) -> list[AllocationRecord]:
         query = (
             sa.select(
@@ -522,8 +524,6 @@ class BillingRepository:
             query = query.where(payment_allocations.c.allocated_on <= allocated_to)
         if at_recording is not None:
             query = query.where(payment_allocations.c.at_recording.is_(at_recording))
-        if invoice_id is not None:
-            query = query.where(payment_allocations.c.invoice_id == invoice_id)
         return [
             AllocationRecord(
                 payment_id=r.payment_id,

@@ -106,10 +106,6 @@ class Report:
     consistent: bool = True
 
 
-def is_dues_settled(invoice: InvoiceFacts) -> bool:
-    return invoice.balance.settled
-
-
 def find_mismatches(
     memberships: list[MembershipFacts],
     dues_invoices: list[InvoiceFacts],
