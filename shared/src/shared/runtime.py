@@ -48,7 +48,8 @@ class ServiceRuntime(Generic[S, U]):
     settings: S
     service_dir: Path
     consumers: EventConsumers[U]
-    make_uow: Callable[[AsyncEngine, S], U]
+    #: The service's unit of work on the runtime's engine and clock.
+    make_uow: Callable[[AsyncEngine, Clock], U]
     background_jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
     #: Every time-dependent rule reads the date here; tests set a FixedClock.
     clock: Clock = field(default_factory=SystemClock)
@@ -60,7 +61,7 @@ class ServiceRuntime(Generic[S, U]):
         return create_engine(self.settings.database_url)
 
     def uow(self) -> U:
-        return self.make_uow(self.engine, self.settings)
+        return self.make_uow(self.engine, self.clock)
 
     def migrate(self) -> None:
         upgrade_to_head(self.service_dir, self.settings.database_url)

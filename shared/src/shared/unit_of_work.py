@@ -10,6 +10,7 @@ import asyncpg
 from asyncpg.transaction import Transaction
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared.clock import Clock, SystemClock
 from shared.messaging.outbox import OutboxWriter
 
 
@@ -24,15 +25,18 @@ class UnitOfWork:
     is in autocommit mode (see :func:`shared.db.create_engine`) and SQLAlchemy only sends
     statements inside the transaction begun here.
 
-    Services subclass it to attach their repositories in :meth:`_on_enter`.
+    ``uow.clock`` is the runtime's clock: every date a decision reads, and the time its events
+    occur at, come from it (tests set a FixedClock). Services subclass the unit of work to
+    attach their repositories in :meth:`_on_enter`.
     """
 
     connection: AsyncConnection
     driver: asyncpg.Connection
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
         self._engine = engine
-        self.outbox = OutboxWriter()
+        self.clock: Clock = clock or SystemClock()
+        self.outbox = OutboxWriter(self.clock)
         self._transaction: Transaction | None = None
 
     def _on_enter(self) -> None:

@@ -20,8 +20,8 @@ def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> Bill
     """The service with its settings and clock: the app, the worker and tests all start here."""
     the_clock: Clock = clock or SystemClock()
 
-    def make_uow(engine: AsyncEngine, settings: BillingSettings) -> BillingUnitOfWork:
-        return BillingUnitOfWork(engine, settings, the_clock)
+    def make_uow(engine: AsyncEngine, clock: Clock) -> BillingUnitOfWork:
+        return BillingUnitOfWork(engine, settings, clock)
 
     return ServiceRuntime(
         name="billing",

@@ -4,7 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.repository import BillingRepository
 from billing.settings import BillingSettings
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock
 from shared.unit_of_work import UnitOfWork
 
 
@@ -17,10 +17,8 @@ class BillingUnitOfWork(UnitOfWork):
         settings: BillingSettings,
         clock: Clock | None = None,
     ) -> None:
-        super().__init__(engine)
+        super().__init__(engine, clock)
         self.settings = settings
-        #: Every date of a billing decision comes from here (tests set a FixedClock).
-        self.clock: Clock = clock or SystemClock()
 
     def _on_enter(self) -> None:
         self.billing = BillingRepository(self.connection)

@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from membership.consumers import consumers
 from membership.scheduler import lapse_memberships
 from membership.settings import MembershipSettings
@@ -22,17 +20,13 @@ def build_runtime(settings: MembershipSettings, clock: Clock | None = None) -> M
     """The service with its settings and clock: the app, the worker and tests all start here."""
     the_clock: Clock = clock or SystemClock()
 
-    def make_uow(engine: AsyncEngine, _settings: MembershipSettings) -> MembershipUnitOfWork:
-        # The unit of work reads no settings: it needs the engine and the runtime's clock.
-        return MembershipUnitOfWork(engine, the_clock)
-
     return ServiceRuntime(
         name="membership",
         version="0.1.0",
         settings=settings,
         service_dir=SERVICE_DIR,
         consumers=consumers,
-        make_uow=make_uow,
+        make_uow=MembershipUnitOfWork,
         background_jobs=(every(LAPSE_INTERVAL_S, lapse_memberships),),
         clock=the_clock,
     )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from shared.clock import Clock, SystemClock
 from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
 from shared.correlation import current_causation_id, current_correlation_id
@@ -50,7 +51,8 @@ def build_envelope(
 class OutboxWriter:
     """Collects the events of one transaction and writes them as outbox rows before commit."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock or SystemClock()
         self._pending: list[tuple[Envelope, str]] = []
 
     def add(
@@ -65,7 +67,7 @@ class OutboxWriter:
             event,
             aggregate_id=aggregate_id,
             aggregate_version=aggregate_version,
-            occurred_at=occurred_at,
+            occurred_at=occurred_at or self._clock.now(),
         )
         self._pending.append((envelope, event.routing_key()))
         return envelope
