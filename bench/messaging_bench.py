@@ -439,13 +439,7 @@ class Measure:
 def _schema(producer: bool) -> sa.MetaData:
     metadata = sa.MetaData()
     if producer:
-        outbox = outbox_table(metadata)
-        sa.Index(
-            "ix_outbox_pending",
-            outbox.c.available_at,
-            outbox.c.created_at,
-            postgresql_where=outbox.c.published_at.is_(None),
-        )
+        outbox_table(metadata)
         sa.Table("structures", metadata, sa.Column("siren", sa.Text, primary_key=True))
     else:
         inbox_table(metadata)

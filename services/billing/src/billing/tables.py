@@ -158,3 +158,21 @@ memberships = sa.Table(
     sa.Column("invoice_id", UUID(as_uuid=True)),
     sa.Column("updated_at", Timestamp, nullable=False),
 )
+
+# The constraints and indexes migration 0002 creates, so that the definitions match the schema
+# (F2: one number per position of a yearly sequence; F1: one invoice per subject).
+sa.UniqueConstraint(
+    invoices.c.series_year, invoices.c.sequence, name="uq_invoices_series_year_sequence"
+)
+sa.UniqueConstraint(invoices.c.kind, invoices.c.subject_id, name="uq_invoices_kind_subject")
+sa.Index("ix_invoices_issued_on", invoices.c.issued_on)
+sa.Index("ix_invoices_siren", invoices.c.siren)
+sa.UniqueConstraint(dues_keys.c.invoice_id, name="uq_dues_keys_invoice_id")
+sa.UniqueConstraint(
+    credit_notes.c.series_year, credit_notes.c.sequence, name="uq_credit_notes_series_year_sequence"
+)
+sa.Index("ix_credit_notes_invoice_id", credit_notes.c.invoice_id)
+sa.Index("ix_payments_received_on", payments.c.received_on)
+sa.Index("ix_payment_allocations_payment_id", payment_allocations.c.payment_id)
+sa.Index("ix_payment_allocations_invoice_id", payment_allocations.c.invoice_id)
+sa.Index("ix_memberships_year", memberships.c.year)

@@ -46,7 +46,16 @@ def inbox_columns() -> list[Any]:
 
 
 def outbox_table(metadata: sa.MetaData) -> sa.Table:
-    return sa.Table(OUTBOX, metadata, *outbox_columns())
+    """The outbox with the indexes the first migration creates (the relay's claim, the purge)."""
+    table = sa.Table(OUTBOX, metadata, *outbox_columns())
+    sa.Index(
+        "ix_outbox_pending",
+        table.c.available_at,
+        table.c.created_at,
+        postgresql_where=table.c.published_at.is_(None),
+    )
+    sa.Index("ix_outbox_published_at", table.c.published_at)
+    return table
 
 
 def inbox_table(metadata: sa.MetaData) -> sa.Table:

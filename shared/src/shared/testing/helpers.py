@@ -7,6 +7,9 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from shared.auth import Role, mint_token
 from shared.settings import AuthSettings
 
@@ -39,3 +42,15 @@ async def asgi_client(app: Any) -> AsyncIterator[Any]:
         transport=httpx.ASGITransport(app=app), base_url="http://test"
     ) as client:
         yield client
+
+
+async def schema_drift(engine: AsyncEngine, metadata: MetaData) -> list[Any]:
+    """What Alembic's autogenerate would change to make the migrated database match
+    ``metadata``: empty when the table definitions and the migrations describe one schema."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: list(compare_metadata(MigrationContext.configure(sync), metadata))
+        )
