@@ -41,6 +41,22 @@ log = logging.getLogger(__name__)
 BackgroundJob = Callable[["ServiceRuntime[Any, Any]"], Coroutine[Any, Any, None]]
 
 
+class UsageError(Exception):
+    """A command's arguments make no sense (a date in the future...): exit 2 with the message."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """An operator command of a service, ``python -m <service> <name> [options]``: the CLI
+    parses its options, configures logging, runs it and disposes of the runtime after."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    #: Returns the exit status; raises :class:`UsageError` for arguments it refuses.
+    run: Callable[[ServiceRuntime[Any, Any], argparse.Namespace], Awaitable[int]]
+
+
 @dataclass
 class ServiceRuntime(Generic[S, U]):
     name: str
@@ -51,6 +67,7 @@ class ServiceRuntime(Generic[S, U]):
     #: The service's unit of work on the runtime's engine and clock.
     make_uow: Callable[[AsyncEngine, Clock], U]
     background_jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
+    commands: Sequence[Command] = field(default_factory=tuple)
     #: Every time-dependent rule reads the date here; tests set a FixedClock.
     clock: Clock = field(default_factory=SystemClock)
 
@@ -158,8 +175,17 @@ class ServiceRuntime(Generic[S, U]):
         replay = dlq_commands.add_parser("replay")
         replay.add_argument("queue")
         replay.add_argument("--message-id", default=None)
+        own = {c.name: (c, commands.add_parser(c.name, help=c.help)) for c in self.commands}
+        for command, command_parser in own.values():
+            command.add_arguments(command_parser)
         args = parser.parse_args(argv)
         configure_logging(self.name, self.settings.log_level, json_logs=self.settings.log_json)
+        if args.command in own:
+            command, command_parser = own[args.command]
+            try:
+                raise SystemExit(asyncio.run(self._run_command(command, args)))
+            except UsageError as exc:
+                command_parser.error(str(exc))
         if args.command == "dlq":
             from shared.messaging.dlq import run_command
 
@@ -174,6 +200,12 @@ class ServiceRuntime(Generic[S, U]):
             asyncio.run(self.run_relay())
         else:
             self.run_api(f"{self.name}.app:app")
+
+    async def _run_command(self, command: Command, args: argparse.Namespace) -> int:
+        try:
+            return await command.run(self, args)
+        finally:
+            await self.dispose()
 
 
 def every(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -9,7 +10,7 @@ from typing import Any
 
 from billing.handlers import mark_overdue_batch
 from billing.unit_of_work import BillingUnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.runtime import Command, ServiceRuntime
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -33,3 +34,28 @@ async def run_overdue(make_uow: Callable[[], BillingUnitOfWork], as_of: date) ->
 async def overdue_task(runtime: ServiceRuntime[Any, Any]) -> None:
     """The worker's hourly job: today's date comes from the runtime's clock."""
     await run_overdue(runtime.uow, runtime.clock.today())
+
+
+def _overdue_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        default=None,
+        help="the day to run for, AAAA-MM-JJ (default: today)",
+    )
+
+
+async def _overdue_command(runtime: ServiceRuntime[Any, Any], args: argparse.Namespace) -> int:
+    day: date = args.date or runtime.clock.today()
+    marked = await run_overdue(runtime.uow, day)
+    print(f"{marked} invoice(s) marked overdue as of {day.isoformat()}")
+    return 0
+
+
+#: ``python -m billing overdue [--date AAAA-MM-JJ]``: the worker's job, for one day, by hand.
+OVERDUE_COMMAND = Command(
+    "overdue",
+    "mark the invoices past due on a day as overdue (F4)",
+    _overdue_arguments,
+    _overdue_command,
+)

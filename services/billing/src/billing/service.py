@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.consumers import consumers
-from billing.scheduler import overdue_task
+from billing.scheduler import OVERDUE_COMMAND, overdue_task
 from billing.settings import BillingSettings
 from billing.unit_of_work import BillingUnitOfWork
 from shared.clock import Clock, SystemClock
@@ -31,6 +31,7 @@ def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> Bill
         consumers=consumers,
         make_uow=make_uow,
         background_jobs=(every(settings.invoicing.overdue_check_interval_s, overdue_task),),
+        commands=(OVERDUE_COMMAND,),
         clock=the_clock,
     )
 

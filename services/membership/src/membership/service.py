@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from membership.consumers import consumers
-from membership.scheduler import lapse_memberships
+from membership.scheduler import LAPSE_COMMAND, lapse_memberships
 from membership.settings import MembershipSettings
 from membership.unit_of_work import MembershipUnitOfWork
 from shared.clock import Clock, SystemClock
@@ -28,6 +28,7 @@ def build_runtime(settings: MembershipSettings, clock: Clock | None = None) -> M
         consumers=consumers,
         make_uow=MembershipUnitOfWork,
         background_jobs=(every(LAPSE_INTERVAL_S, lapse_memberships),),
+        commands=(LAPSE_COMMAND,),
         clock=the_clock,
     )
 
