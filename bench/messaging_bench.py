@@ -249,14 +249,7 @@ async def raw_producer(role: Role, job: ProducerJob) -> None:
 
 async def kit_relay(role: Role) -> None:
     settings = role.settings(role.producer_db)
-    relay = OutboxRelay(
-        database_url=settings.database_url,
-        rabbitmq_url=settings.rabbitmq_url,
-        topology=_kit_consumers.topology(settings),
-        app_id="bench",
-        batch_size=settings.relay_batch_size,
-        poll_interval_s=settings.relay_poll_interval_s,
-    )
+    relay = OutboxRelay(settings, topology=_kit_consumers.topology(settings), app_id="bench")
     task = asyncio.create_task(relay.run())
     _ready(role, "relay")
     await _until_terminated()

@@ -110,14 +110,7 @@ class ServiceRuntime(Generic[S, U]):
             await declare_topology(await connection.channel(), self.topology)
 
     def relay(self) -> OutboxRelay:
-        return OutboxRelay(
-            database_url=self.settings.database_url,
-            rabbitmq_url=self.settings.rabbitmq_url,
-            topology=self.topology,
-            app_id=self.name,
-            batch_size=self.settings.relay_batch_size,
-            poll_interval_s=self.settings.relay_poll_interval_s,
-        )
+        return OutboxRelay(self.settings, topology=self.topology, app_id=self.name)
 
     # -- processes ---------------------------------------------------------------------------
 

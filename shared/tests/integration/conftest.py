@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -33,78 +32,6 @@ async def probe_engine(probe_settings: ProbeSettings) -> AsyncIterator[AsyncEngi
     await engine.dispose()
 
 
-@pytest.fixture
-def probe_uow(probe_engine: AsyncEngine) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(probe_engine)
-
-
-@pytest.fixture
-def make_relay(probe_settings: ProbeSettings) -> Callable[..., OutboxRelay]:
-    def make(**overrides: Any) -> OutboxRelay:
-        values: dict[str, Any] = {
-            "database_url": probe_settings.database_url,
-            "rabbitmq_url": probe_settings.rabbitmq_url,
-            "topology": consumers.topology(probe_settings),
-            "app_id": "probe",
-            "batch_size": 50,
-            "poll_interval_s": 0.2,
-        }
-        values.update(overrides)
-        return OutboxRelay(**values)
-
-    return make
-
-
-@pytest.fixture
-def relay_running() -> Callable[[OutboxRelay], contextlib.AbstractAsyncContextManager[OutboxRelay]]:
-    return running
-
-
-@contextlib.asynccontextmanager
-async def running(relay: OutboxRelay) -> AsyncIterator[OutboxRelay]:
-    task = asyncio.create_task(relay.run())
-    try:
-        yield relay
-    finally:
-        relay.stop()
-        await task
-
-
-@pytest.fixture
-async def probe_consumer(
-    probe_settings: ProbeSettings, probe_uow: Callable[[], UnitOfWork]
-) -> AsyncIterator[RabbitBroker]:
-    """The probe's consumer running in this process on the real broker."""
-    import aio_pika
-
-    from shared.messaging.topology import declare_topology
-
-    topology: Topology = consumers.topology(probe_settings)
-    connection = await aio_pika.connect(probe_settings.rabbitmq_url)
-    async with connection:
-        await declare_topology(await connection.channel(), topology)
-    broker = consumers.build_broker(probe_settings, probe_uow)
-    await broker.start()
-    yield broker
-    await broker.stop()
-
-
-@pytest.fixture
-def applied_count(
-    probe_engine: AsyncEngine,
-) -> Callable[[str], Awaitable[int]]:
-    """How many times the probe consumer applied an event for ``siren``."""
-    return lambda siren: count_applied(probe_engine, siren)
-
-
-async def count_applied(engine: AsyncEngine, siren: str) -> int:
-    async with engine.connect() as connection:
-        result = await connection.execute(
-            text("SELECT count(*) FROM applied WHERE siren = :s"), {"s": siren}
-        )
-        return int(result.scalar_one())
-
-
 # -- an isolated probe per test: its own database and AMQP namespace ------------------------
 
 
@@ -123,17 +50,19 @@ class ProbeWorld:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
 
-    def relay(self, **overrides: Any) -> OutboxRelay:
-        values: dict[str, Any] = {
-            "database_url": self.settings.database_url,
-            "rabbitmq_url": self.settings.rabbitmq_url,
+    def relay_arguments(self, **overrides: Any) -> dict[str, Any]:
+        """What an ``OutboxRelay`` (or a test's subclass of it) of this probe is built with."""
+        return {
+            "settings": self.settings,
             "topology": self.topology,
             "app_id": "probe",
             "batch_size": 50,
             "poll_interval_s": 0.1,
+            **overrides,
         }
-        values.update(overrides)
-        return OutboxRelay(**values)
+
+    def relay(self, **overrides: Any) -> OutboxRelay:
+        return OutboxRelay(**self.relay_arguments(**overrides))
 
     async def declare(self, *, tap: bool = True) -> None:
         """The topology, and a tap queue bound to ``#`` that counts every publication."""
@@ -180,6 +109,9 @@ class ProbeWorld:
 
     async def applied(self, siren: str) -> int:
         return int(await self.scalar("SELECT count(*) FROM applied WHERE siren = :s", s=siren))
+
+    async def none_pending(self) -> bool:
+        return await self.pending() == 0
 
     async def applied_total(self) -> int:
         return int(await self.scalar("SELECT count(*) FROM applied"))

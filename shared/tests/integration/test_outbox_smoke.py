@@ -18,17 +18,25 @@ def a_siren() -> str:
 
 
 async def test_x2_committed_transaction_publishes_its_event_and_rollback_publishes_nothing(
-    probe_uow, applied_count, make_relay, relay_running, probe_consumer
+    probe_world,
 ) -> None:
+    world = await probe_world("smoke")
+    await world.declare(tap=False)
     committed, rolled_back = a_siren(), a_siren()
-    await produce(probe_uow(), committed)
-    await produce(probe_uow(), rolled_back, commit=False)
-    async with relay_running(make_relay()):
-        await wait_until(lambda: _at_least(applied_count, committed, 1))
-        await asyncio.sleep(0.5)
-    assert await applied_count(committed) == 1
-    assert await applied_count(rolled_back) == 0
+    await produce(world.uow(), committed)
+    await produce(world.uow(), rolled_back, commit=False)
+    relay = world.relay()
+    async with world.consumer():
+        task = asyncio.create_task(relay.run())
+        try:
+            await wait_until(lambda: _at_least(world, committed, 1))
+            await asyncio.sleep(0.5)
+        finally:
+            relay.stop()
+            await task
+    assert await world.applied(committed) == 1
+    assert await world.applied(rolled_back) == 0
 
 
-async def _at_least(applied_count, siren: str, n: int) -> bool:
-    return await applied_count(siren) >= n
+async def _at_least(world, siren: str, n: int) -> bool:
+    return await world.applied(siren) >= n

@@ -46,16 +46,7 @@ async def _relay_through_fault(world: Any, fault: Callable[[], None]) -> None:
     after = [f"2{i:08d}" for i in range(100)]
     expected = [str((await produce(world.uow(), s)).message_id) for s in before]
     applied_before = consumers.stats.applied
-    relay = _FaultingRelay(
-        fault,
-        after_batches=3,
-        database_url=world.settings.database_url,
-        rabbitmq_url=world.settings.rabbitmq_url,
-        topology=world.topology,
-        app_id="probe",
-        batch_size=20,
-        poll_interval_s=0.1,
-    )
+    relay = _FaultingRelay(fault, after_batches=3, **world.relay_arguments(batch_size=20))
     async with world.consumer():
         task = asyncio.create_task(relay.run())
         try:
@@ -64,7 +55,7 @@ async def _relay_through_fault(world: Any, fault: Callable[[], None]) -> None:
             # Committed once the broker is back: the relay and the consumer must both resume.
             for siren in after:
                 expected.append(str((await produce(world.uow(), siren)).message_id))
-            await wait_until(lambda: _none_pending(world), within=60)
+            await wait_until(world.none_pending, within=60)
             await wait_until(lambda: _applied_total(world, len(expected)), within=60)
         finally:
             relay.stop()
@@ -90,10 +81,6 @@ async def test_x2_broker_restarted_during_relaying_loses_no_event(
 ) -> None:
     world = await probe_world("broker_restart")
     await _relay_through_fault(world, broker_control.restart)
-
-
-async def _none_pending(world: Any) -> bool:
-    return bool(await world.pending() == 0)
 
 
 async def _applied_total(world: Any, n: int) -> bool:

@@ -66,13 +66,13 @@ async def test_x2_two_relays_on_one_outbox_publish_each_row_exactly_once(probe_w
     async def b_first() -> None:
         b_published.set()
 
-    relay_a = _StepRelay(a_first, **_relay_args(world))
-    relay_b = _StepRelay(b_first, **_relay_args(world))
+    relay_a = _StepRelay(a_first, **world.relay_arguments())
+    relay_b = _StepRelay(b_first, **world.relay_arguments())
     task_a = asyncio.create_task(relay_a.run())
     await a_holds.wait()
     task_b = asyncio.create_task(relay_b.run())
     try:
-        await wait_until(lambda: _none_pending(world), within=60)
+        await wait_until(world.none_pending, within=60)
     finally:
         b_published.set()  # never leave relay A waiting, even when the test fails
         relay_a.stop()
@@ -122,7 +122,7 @@ async def test_x2_relay_killed_after_publish_before_mark_republishes_and_inbox_a
         relay = world.relay()
         task = asyncio.create_task(relay.run())
         try:
-            await wait_until(lambda: _none_pending(world), within=30)
+            await wait_until(world.none_pending, within=30)
         finally:
             relay.stop()
             await task
@@ -159,7 +159,7 @@ async def test_x2_unroutable_publish_is_recorded_backed_off_and_delivered_once_r
 
             late = await channel.declare_queue(f"{bare.namespace}.late", durable=True)
             await late.bind(exchange, routing_key=BeneficiaryAdded.routing_key())
-            await wait_until(lambda: _none_pending(world), within=30)
+            await wait_until(world.none_pending, within=30)
         finally:
             relay.stop()
             await task
@@ -209,21 +209,6 @@ async def test_x2_a_row_that_cannot_be_published_is_backed_off_and_the_batch_goe
 
 async def _has_delivered(world: Any, message_id: str) -> bool:
     return message_id in await world.drain_tap()
-
-
-def _relay_args(world: Any) -> dict[str, Any]:
-    return {
-        "database_url": world.settings.database_url,
-        "rabbitmq_url": world.settings.rabbitmq_url,
-        "topology": world.topology,
-        "app_id": "probe",
-        "batch_size": 50,
-        "poll_interval_s": 0.1,
-    }
-
-
-async def _none_pending(world: Any) -> bool:
-    return bool(await world.pending() == 0)
 
 
 async def _exists(path: Path) -> bool:

@@ -32,6 +32,7 @@ from aio_pika.exceptions import AMQPError, ChannelInvalidStateError, DeliveryErr
 from shared.db import to_sync_url
 from shared.messaging.tables import OUTBOX_CHANNEL
 from shared.messaging.topology import Topology, declare_exchange
+from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -85,21 +86,22 @@ class RelayStats:
 class OutboxRelay:
     def __init__(
         self,
+        settings: ServiceSettings,
         *,
-        database_url: str,
-        rabbitmq_url: str,
         topology: Topology,
         app_id: str,
-        batch_size: int = 200,
-        poll_interval_s: float = 1.0,
+        batch_size: int | None = None,
+        poll_interval_s: float | None = None,
         retention_days: int = 7,
     ) -> None:
-        self._dsn = to_sync_url(database_url)
-        self._amqp_url = rabbitmq_url
+        """The relay of the service ``settings`` describe; ``batch_size`` and
+        ``poll_interval_s`` default to its ``RELAY_*`` settings."""
+        self._dsn = to_sync_url(settings.database_url)
+        self._amqp_url = settings.rabbitmq_url
         self._topology = topology
         self._app_id = app_id
-        self._batch_size = batch_size
-        self._poll_interval_s = poll_interval_s
+        self._batch_size = batch_size or settings.relay_batch_size
+        self._poll_interval_s = poll_interval_s or settings.relay_poll_interval_s
         self._retention_days = retention_days
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()

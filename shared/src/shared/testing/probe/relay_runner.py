@@ -22,8 +22,8 @@ from shared.testing.probe.kit import ProbeSettings, consumers
 class HangingRelay(OutboxRelay):
     """Stops forever between publishing a batch and marking it published."""
 
-    def __init__(self, marker: Path, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, marker: Path, settings: ProbeSettings, **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
         self._marker = marker
 
     async def _after_publish_before_mark(self, published: Sequence[UUID]) -> None:
@@ -36,13 +36,7 @@ class HangingRelay(OutboxRelay):
 async def main(marker: Path) -> None:
     settings = ProbeSettings()
     relay = HangingRelay(
-        marker,
-        database_url=settings.database_url,
-        rabbitmq_url=settings.rabbitmq_url,
-        topology=consumers.topology(settings),
-        app_id="probe",
-        batch_size=settings.relay_batch_size,
-        poll_interval_s=0.1,
+        marker, settings, topology=consumers.topology(settings), app_id="probe", poll_interval_s=0.1
     )
     await relay.run()
 
