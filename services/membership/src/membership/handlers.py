@@ -748,6 +748,18 @@ async def on_invoice_paid(uow: MembershipUnitOfWork, event: InvoicePaid, now: da
         await _activate_upgrade(uow, event, now)
 
 
+def _too_late(event: InvoicePaid, membership: Row, what: str) -> bool:
+    """True, and logged, when the payment can no longer activate ``what`` (M3, M4)."""
+    refusal = activation_refusal(
+        membership["year"], MembershipState(membership["state"]), event.paid_on
+    )
+    if refusal is None:
+        return False
+    # Billing's reconciliation (F6) shows this paid invoice without an active membership.
+    log.warning("InvoicePaid %s: %s not activated: %s", event.number, what, refusal)
+    return True
+
+
 async def _activate_membership(
     uow: MembershipUnitOfWork, event: InvoicePaid, now: datetime
 ) -> None:
@@ -760,17 +772,7 @@ async def _activate_membership(
         # Already active (a second payment event) or withdrawn: nothing changes.
         log.info("InvoicePaid %s: membership is %s, unchanged", event.number, membership["state"])
         return
-    refusal = activation_refusal(
-        membership["year"], MembershipState(membership["state"]), event.paid_on
-    )
-    if refusal is not None:
-        # Billing's reconciliation (F6) shows this paid invoice without an active membership.
-        log.warning(
-            "InvoicePaid %s: membership %s not activated: %s",
-            event.number,
-            membership["id"],
-            refusal,
-        )
+    if _too_late(event, membership, f"membership {membership['id']}"):
         return
     plan = Plan(membership["plan"])
     valid_from = activation_start(membership["year"], event.paid_on)
@@ -802,18 +804,7 @@ async def _activate_upgrade(uow: MembershipUnitOfWork, event: InvoicePaid, now: 
         return
     membership = await repo.membership(upgrade["membership_id"], for_update=True)
     assert membership is not None
-    refusal = activation_refusal(
-        membership["year"], MembershipState(membership["state"]), event.paid_on
-    )
-    if refusal is not None:
-        # Billing's reconciliation (F6) shows this paid invoice without an active membership.
-        log.warning(
-            "InvoicePaid %s: upgrade %s of membership %s not activated: %s",
-            event.number,
-            upgrade["id"],
-            membership["id"],
-            refusal,
-        )
+    if _too_late(event, membership, f"upgrade {upgrade['id']} of membership {membership['id']}"):
         return
     premium_from = max(event.paid_on, membership["valid_from"] or event.paid_on)
     await repo.update_upgrade(
