@@ -46,6 +46,7 @@ from sqlalchemy import text
 from shared.contracts import BeneficiaryAdded, Envelope
 from shared.db import create_engine, to_sync_url
 from shared.messaging.consumers import EventConsumers
+from shared.messaging.outbox import AggregateRef
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.tables import OUTBOX_CHANNEL, inbox_table, outbox_table
 from shared.messaging.topology import declare_topology
@@ -199,7 +200,7 @@ async def kit_producer(role: Role, job: ProducerJob) -> None:
                 await uow.driver.execute(INSERT_STRUCTURE, siren)
             else:
                 await uow.connection.execute(insert, {"s": siren})
-            envelope = uow.outbox.add(_beneficiary(siren), aggregate_id=siren)
+            envelope = uow.outbox.add(_beneficiary(siren), AggregateRef(siren, None))
             await uow.commit()
         times.append((str(envelope.message_id), time.time()))
 

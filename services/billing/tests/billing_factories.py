@@ -119,7 +119,7 @@ from billing.consumers import (  # noqa: E402
 from billing.repository import InvoiceRecord  # noqa: E402
 from billing.service import BillingRuntime  # noqa: E402
 from shared.contracts import Envelope, Event  # noqa: E402
-from shared.messaging.outbox import build_envelope  # noqa: E402
+from shared.messaging.outbox import AggregateRef, build_envelope  # noqa: E402
 
 HANDLERS: dict[type[Event], Any] = {
     MembershipApproved: on_membership_approved,
@@ -131,7 +131,9 @@ HANDLERS: dict[type[Event], Any] = {
 
 
 def envelope_of(event: Event) -> Envelope:
-    return build_envelope(event, aggregate_id=str(getattr(event, "membership_id", "")))
+    return build_envelope(
+        event, aggregate=AggregateRef(str(getattr(event, "membership_id", "")), None)
+    )
 
 
 async def deliver(billing: BillingRuntime, event: Event) -> None:

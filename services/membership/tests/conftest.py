@@ -27,7 +27,7 @@ from shared.auth import Role
 from shared.clock import FixedClock
 from shared.contracts import CreditNoteIssued, InvoicePaid
 from shared.contracts.base import Event
-from shared.messaging.outbox import build_envelope
+from shared.messaging.outbox import AggregateRef, build_envelope
 from shared.testing.helpers import asgi_client, bearer
 
 DEFAULT_NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -299,7 +299,7 @@ def publish(
     """
 
     async def send(event: Event, envelope: Any = None) -> Any:
-        envelope = envelope or build_envelope(event, aggregate_id="test")
+        envelope = envelope or build_envelope(event, aggregate=AggregateRef("test", None))
         exchange = await amqp.declare_exchange(
             f"{membership_settings.rabbitmq_namespace}.events",
             aio_pika.ExchangeType.TOPIC,

@@ -16,13 +16,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.correlation import current_correlation_id
+from shared.errors import DomainError
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
 class Problem(Exception):
-    """Raise it anywhere in a request to answer with a problem document."""
+    """An HTTP-level refusal raised at the edge (authentication, size of a body...).
+
+    Domain code and use cases raise :mod:`shared.errors` instead, mapped here once.
+    """
 
     def __init__(
         self,
@@ -57,18 +61,6 @@ class Problem(Exception):
         return body
 
 
-class RuleViolation(Problem):
-    """A business rule refused the request: 422 unless the rule says otherwise (409 conflicts)."""
-
-    def __init__(self, rule: str, detail: str, *, status: int = 422, **extra: Any) -> None:
-        super().__init__(status, rule, f"Rule {rule} not satisfied", detail, extra=extra)
-
-
-class NotFound(Problem):
-    def __init__(self, what: str, key: object) -> None:
-        super().__init__(404, "not_found", f"{what} not found", f"No {what.lower()} {key}.")
-
-
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
     return JSONResponse(
         problem.to_dict(instance=request.url.path),
@@ -78,10 +70,21 @@ def problem_response(problem: Problem, request: Request) -> JSONResponse:
     )
 
 
+def problem_of(error: DomainError) -> Problem:
+    """The problem document of an error raised by domain code or a use case."""
+    return Problem(error.status, error.code, error.title, error.detail, extra=error.extra)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    """Map every error to a problem document, once for every service."""
+
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
         return problem_response(exc, request)
+
+    async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError)
+        return problem_response(problem_of(exc), request)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -127,6 +130,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(problem, request)
 
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)

@@ -12,7 +12,8 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -78,7 +79,19 @@ class ServiceRuntime(Generic[S, U]):
         return create_engine(self.settings.database_url)
 
     def uow(self) -> U:
+        """A unit of work for reading (leaving it rolls back); to change, use :meth:`transaction`."""
         return self.make_uow(self.engine, self.clock)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[U]:
+        """The edge's unit of work: committed when the block ends, rolled back on any error.
+
+        Use cases never commit; the API routes, the schedulers and operator commands call them
+        inside this block (the consumer kit has its own, with the inbox claim).
+        """
+        async with self.uow() as uow:
+            yield uow
+            await uow.commit()
 
     def migrate(self) -> None:
         upgrade_to_head(self.service_dir, self.settings.database_url)

@@ -11,14 +11,17 @@ from typing import TYPE_CHECKING, Any
 import aio_pika
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth.tokens import TokenVerifier
 from shared.correlation import bind, new_id
-from shared.problems import PROBLEM_JSON, install_problem_handlers
+from shared.openapi import document_problems
+from shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
 
 if TYPE_CHECKING:
     from shared.runtime import ServiceRuntime
@@ -58,6 +61,68 @@ class CorrelationMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_header)
+
+
+class MediaTypeMiddleware:
+    """A body of a content type the operation does not accept is a 415 problem, not a 422.
+
+    The accepted types come from the routes: JSON for a route with a body model, else those its
+    ``openapi_extra`` documents (``text/csv``...). Built once the routes are known.
+    """
+
+    _METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+    def __init__(self, app: ASGIApp, routes: Callable[[], Sequence[BaseRoute]]) -> None:
+        self.app = app
+        self._routes = routes
+        self._accepted: list[tuple[APIRoute, frozenset[str]]] | None = None
+
+    def _table(self) -> list[tuple[APIRoute, frozenset[str]]]:
+        if self._accepted is None:
+            table = []
+            for route in self._routes():
+                if not isinstance(route, APIRoute) or not (set(route.methods or ()) & self._METHODS):
+                    continue
+                documented = ((route.openapi_extra or {}).get("requestBody") or {}).get("content")
+                if documented:
+                    table.append((route, frozenset(documented)))
+                elif route.body_field is not None:
+                    table.append((route, frozenset({"application/json"})))
+            self._accepted = table
+        return self._accepted
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in self._METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        for route, accepted in self._table():
+            match, _ = route.matches(scope)
+            if match is not Match.FULL:
+                continue
+            json_like = given.endswith("+json") and "application/json" in accepted
+            if given not in accepted and not json_like:
+                await _unsupported(scope, receive, send, given, accepted)
+                return
+            break
+        await self.app(scope, receive, send)
+
+
+async def _unsupported(
+    scope: Scope, receive: Receive, send: Send, given: str, accepted: frozenset[str]
+) -> None:
+    problem = Problem(
+        415,
+        "unsupported_media_type",
+        "Unsupported content type",
+        f"This operation takes a body of type {', '.join(sorted(accepted))}, "
+        f"not {given or 'a body without Content-Type'}.",
+    )
+    response = JSONResponse(
+        problem.to_dict(instance=scope.get("path")), status_code=415, media_type=PROBLEM_JSON
+    )
+    await response(scope, receive, send)
 
 
 def health_router(engine_getter: Callable[[], AsyncEngine], rabbitmq_url: str) -> APIRouter:
@@ -134,6 +199,8 @@ def create_service_app(
     app.state.runtime = runtime
     app.state.token_verifier = TokenVerifier(settings.auth)
     install_problem_handlers(app)
+    document_problems(app)
+    app.add_middleware(MediaTypeMiddleware, routes=lambda: app.routes)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(lambda: runtime.engine, settings.rabbitmq_url))
     for router in routers:

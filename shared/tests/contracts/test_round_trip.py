@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from shared.contracts import REGISTRY, Envelope, Event, EventSpec, UnknownEventError
-from shared.messaging.outbox import build_envelope
+from shared.messaging.outbox import AggregateRef, build_envelope
 
 SPECS = sorted(REGISTRY, key=lambda s: (s.event_type, s.version))
 _BY_NAME = {"siren": "356000000", "siret": "35600000000048"}
@@ -58,7 +58,7 @@ def sample(model: type[M]) -> M:
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.event_type)
 def test_x2_event_round_trips_through_the_envelope(spec: EventSpec) -> None:
     event = sample(spec.model)
-    envelope = build_envelope(event, aggregate_id="agg-1", correlation_id="corr-1")
+    envelope = build_envelope(event, aggregate=AggregateRef("agg-1", None), correlation_id="corr-1")
     wire = envelope.model_dump_json()
     received = Envelope.model_validate_json(wire)
     decoded = REGISTRY.decode(received)
@@ -71,12 +71,14 @@ def test_x2_event_round_trips_through_the_envelope(spec: EventSpec) -> None:
 def test_x2_money_travels_as_a_two_decimal_string() -> None:
     spec = REGISTRY.by_routing_key("membership.approved.v1")
     event: Event = sample(spec.model)
-    payload = build_envelope(event, aggregate_id="a").payload
+    payload = build_envelope(event, aggregate=AggregateRef("a", None)).payload
     assert payload["amount"] == "150.00"
 
 
 def test_x2_unknown_event_version_is_refused() -> None:
-    envelope = build_envelope(sample(REGISTRY.spec("InvoicePaid", 1).model), aggregate_id="a")
+    envelope = build_envelope(
+        sample(REGISTRY.spec("InvoicePaid", 1).model), aggregate=AggregateRef("a", None)
+    )
     bumped = envelope.model_copy(update={"event_version": 99})
     with pytest.raises(UnknownEventError):
         REGISTRY.decode(bumped)

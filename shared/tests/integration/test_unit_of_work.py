@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import create_engine
+from shared.messaging.outbox import AggregateRef
 from shared.testing.probe.kit import beneficiary_added, produce
 from shared.unit_of_work import UnitOfWork
 
@@ -90,7 +91,7 @@ async def test_x2_a_failed_statement_rolls_back_and_the_connection_is_reused_cle
     async def insert_a_duplicate() -> None:
         async with UnitOfWork(one_connection_engine) as uow:
             pids.append(await backend_pid(uow))
-            uow.outbox.add(beneficiary_added(fresh), aggregate_id=fresh)
+            uow.outbox.add(beneficiary_added(fresh), AggregateRef(fresh, None))
             await uow.connection.execute(
                 text("INSERT INTO structures (siren) VALUES (:s)"), {"s": fresh}
             )
@@ -128,7 +129,7 @@ async def test_x2_a_commit_the_database_refuses_leaves_nothing_behind(
             await uow.connection.execute(
                 text("INSERT INTO structures (siren) VALUES (:s)"), {"s": siren}
             )
-            uow.outbox.add(beneficiary_added(siren), aggregate_id=siren)
+            uow.outbox.add(beneficiary_added(siren), AggregateRef(siren, None))
             await uow.commit()
 
     with pytest.raises(asyncpg.UniqueViolationError):

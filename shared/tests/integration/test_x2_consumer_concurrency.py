@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from shared.messaging.outbox import AggregateRef
 from shared.testing.helpers import wait_until
 from shared.testing.probe.kit import beneficiary_added
 
@@ -25,7 +26,7 @@ async def test_x2_concurrent_consumer_keeps_each_aggregates_order(probe_world: A
         for k in range(AGGREGATES):
             siren = f"{k}{i:08d}"
             async with world.uow() as uow:
-                uow.outbox.add(beneficiary_added(siren), aggregate_id=f"agg-{k}")
+                uow.outbox.add(beneficiary_added(siren), AggregateRef(f"agg-{k}", None))
                 await uow.commit()
             expected[f"agg-{k}"].append(siren)
 

@@ -9,7 +9,8 @@ import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from shared.problems import NotFound, RuleViolation, install_problem_handlers
+from shared.errors import Conflict, NotFound
+from shared.problems import install_problem_handlers
 from shared.webapp import CorrelationMiddleware
 
 
@@ -26,7 +27,7 @@ def build_app() -> FastAPI:
     @app.post("/applications")
     async def apply(body: Application) -> dict[str, str]:
         if body.year == 2024:
-            raise RuleViolation("M6", "Applications for 2024 are closed.", status=409)
+            raise Conflict("Applications for 2024 are closed.", rule="M6")
         return {"plan": body.plan}
 
     @app.get("/invoices/{number}")

@@ -3,11 +3,12 @@
 import sqlalchemy as sa
 
 from shared.db import new_metadata
-from shared.messaging.tables import inbox_table, outbox_table
+from shared.messaging.tables import aggregate_versions_table, inbox_table, outbox_table
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+aggregate_versions = aggregate_versions_table(metadata)
 
 _now = sa.func.now()
 

@@ -17,6 +17,7 @@ A message that cannot be decoded goes to the DLQ at once: retrying would not hel
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import re
 import weakref
@@ -40,7 +41,7 @@ from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import REGISTRY, UnknownEventError
 from shared.correlation import bind
-from shared.messaging import inbox
+from shared.messaging import inbox, versions
 from shared.messaging.topology import ConsumerQueue, Topology
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
@@ -58,6 +59,14 @@ U = TypeVar("U", bound=UnitOfWork)
 Handler = Callable[[Any, Envelope, U], Awaitable[None]]
 
 
+class Outcome(enum.Enum):
+    """What applying one delivery did."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    STALE = "stale"
+
+
 def handler_name(model: type[Event]) -> str:
     """``MembershipApproved`` -> ``on_membership_approved``."""
     return "on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", model.event_type).lower()
@@ -69,6 +78,8 @@ class ConsumerStats:
 
     applied: int = 0
     duplicates: int = 0
+    #: Older than a version of the same aggregate already applied to the projection.
+    stale: int = 0
     retried: int = 0
     dead_lettered: int = 0
 
@@ -78,6 +89,9 @@ class Registration(Generic[U]):
     model: type[Event]
     name: str
     handler: Handler[U]
+    #: Handlers feeding one projection share its name: an event older than one applied to it
+    #: for the same aggregate is dropped (:mod:`shared.messaging.versions`).
+    projection: str | None = None
 
 
 class EventConsumers(Generic[U]):
@@ -90,10 +104,15 @@ class EventConsumers(Generic[U]):
         )
 
     def on(
-        self, model: type[Event], *, name: str | None = None
+        self, model: type[Event], *, name: str | None = None, projection: str | None = None
     ) -> Callable[[Handler[U]], Handler[U]]:
+        """Register a handler; with ``projection``, a stale event (older ``aggregate_version``
+        than one applied to that projection) is acknowledged and not applied."""
+
         def register(fn: Handler[U]) -> Handler[U]:
-            self._registrations.append(Registration(model, name or handler_name(model), fn))
+            self._registrations.append(
+                Registration(model, name or handler_name(model), fn, projection)
+            )
             return fn
 
         return register
@@ -294,20 +313,40 @@ class _Delivery(Generic[U]):
                 )
                 self.stats.retried += 1
         else:
-            if applied:
+            if applied is Outcome.APPLIED:
                 self.stats.applied += 1
+            elif applied is Outcome.STALE:
+                self.stats.stale += 1
             else:
                 self.stats.duplicates += 1
         await message.ack()
 
-    async def apply(self, event: Event, envelope: Envelope) -> bool:
-        """Apply once: returns False when the inbox says it was applied before."""
+    async def apply(self, event: Event, envelope: Envelope) -> Outcome:
+        """Apply once, unless the inbox saw it before or the projection has a newer version."""
         async with self.uow_factory() as uow:
             if not await inbox.claim(uow.driver, self.queue.name, envelope.message_id):
-                return False
+                return Outcome.DUPLICATE
+            projection = self.registration.projection
+            if (
+                projection is not None
+                and envelope.aggregate_version is not None
+                and not await versions.advance(
+                    uow.driver, projection, envelope.aggregate_id, envelope.aggregate_version
+                )
+            ):
+                # the inbox claim commits: a redelivery is then a plain duplicate
+                await uow.commit()
+                log.info(
+                    "%s: stale %s %s v%d ignored",
+                    self.queue.name,
+                    envelope.event_type,
+                    envelope.aggregate_id,
+                    envelope.aggregate_version,
+                )
+                return Outcome.STALE
             await self.registration.handler(event, envelope, uow)
             await uow.commit()
-            return True
+            return Outcome.APPLIED
 
     async def _dead_letter(self, message: RabbitMessage, attempt: int, error: str) -> None:
         await self._republish(message, self.queue.dlq, attempt, error)

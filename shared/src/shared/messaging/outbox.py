@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
@@ -25,23 +26,40 @@ _INSERT_AND_NOTIFY = (
 )
 
 
+@dataclass(frozen=True)
+class AggregateRef:
+    """The aggregate an event is about, at the version the event's transaction left it.
+
+    ``version`` is the database's: the ``RETURNING version`` of the write that changed the
+    aggregate (repositories put it on their records), never a literal. Consumers discard an
+    event older than one they applied (:mod:`shared.messaging.versions`).
+    """
+
+    id: str
+    version: int | None
+
+    @classmethod
+    def of(cls, aggregate_id: object, version: int | None) -> AggregateRef:
+        return cls(str(aggregate_id), version)
+
+
 def build_envelope(
     event: Event,
     *,
-    aggregate_id: str,
-    aggregate_version: int | None = None,
+    aggregate: AggregateRef,
+    occurred_at: datetime | None = None,
     correlation_id: str | None = None,
     causation_id: str | None = None,
-    occurred_at: datetime | None = None,
 ) -> Envelope:
+    """The envelope of ``event``; the outbox passes its clock's time, tests may let it default."""
     return Envelope(
         message_id=uuid.uuid4(),
         event_type=event.event_type,
         event_version=event.event_version,
         occurred_at=occurred_at or datetime.now(UTC),
         producer=event.producer,
-        aggregate_id=aggregate_id,
-        aggregate_version=aggregate_version,
+        aggregate_id=aggregate.id,
+        aggregate_version=aggregate.version,
         correlation_id=correlation_id or current_correlation_id(),
         causation_id=causation_id if causation_id is not None else current_causation_id(),
         payload=event.model_dump(mode="json"),
@@ -55,20 +73,9 @@ class OutboxWriter:
         self._clock: Clock = clock or SystemClock()
         self._pending: list[tuple[Envelope, str]] = []
 
-    def add(
-        self,
-        event: Event,
-        *,
-        aggregate_id: str,
-        aggregate_version: int | None = None,
-        occurred_at: datetime | None = None,
-    ) -> Envelope:
-        envelope = build_envelope(
-            event,
-            aggregate_id=aggregate_id,
-            aggregate_version=aggregate_version,
-            occurred_at=occurred_at or self._clock.now(),
-        )
+    def add(self, event: Event, aggregate: AggregateRef) -> Envelope:
+        """Queue ``event`` about ``aggregate``; it occurs now, by the unit of work's clock."""
+        envelope = build_envelope(event, aggregate=aggregate, occurred_at=self._clock.now())
         self._pending.append((envelope, event.routing_key()))
         return envelope
 
@@ -88,3 +95,9 @@ class OutboxWriter:
 
     def discard(self) -> None:
         self._pending.clear()
+
+    def take(self) -> list[Envelope]:
+        """The queued envelopes, removed (the in-memory unit of work's commit)."""
+        taken = [envelope for envelope, _ in self._pending]
+        self._pending.clear()
+        return taken

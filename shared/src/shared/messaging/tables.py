@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 OUTBOX = "outbox"
 INBOX = "inbox"
+AGGREGATE_VERSIONS = "aggregate_versions"
 #: The channel the outbox writer notifies (transactionally: delivered on commit).
 OUTBOX_CHANNEL = "outbox"
 
@@ -45,6 +46,15 @@ def inbox_columns() -> list[Any]:
     ]
 
 
+def aggregate_versions_columns() -> list[Any]:
+    """The newest version of each aggregate a projection applied (:mod:`.versions`)."""
+    return [
+        sa.Column("projection", sa.Text, primary_key=True),
+        sa.Column("aggregate_id", sa.Text, primary_key=True),
+        sa.Column("version", sa.BigInteger, nullable=False),
+    ]
+
+
 def outbox_table(metadata: sa.MetaData) -> sa.Table:
     """The outbox with the indexes the first migration creates (the relay's claim, the purge)."""
     table = sa.Table(OUTBOX, metadata, *outbox_columns())
@@ -60,6 +70,23 @@ def outbox_table(metadata: sa.MetaData) -> sa.Table:
 
 def inbox_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(INBOX, metadata, *inbox_columns())
+
+
+def aggregate_versions_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(AGGREGATE_VERSIONS, metadata, *aggregate_versions_columns())
+
+
+def create_aggregate_versions_table() -> None:
+    """Called from a service's migration that adds version guards."""
+    from alembic import op
+
+    op.create_table(AGGREGATE_VERSIONS, *aggregate_versions_columns())
+
+
+def drop_aggregate_versions_table() -> None:
+    from alembic import op
+
+    op.drop_table(AGGREGATE_VERSIONS)
 
 
 def create_messaging_tables() -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from shared.contracts import BeneficiaryAdded, Envelope
 from shared.messaging.consumers import EventConsumers
+from shared.messaging.outbox import AggregateRef
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
 
@@ -37,7 +38,7 @@ async def produce(uow: UnitOfWork, siren: str, *, commit: bool = True) -> Envelo
         await uow.connection.execute(
             text("INSERT INTO structures (siren) VALUES (:s)"), {"s": siren}
         )
-        envelope = uow.outbox.add(beneficiary_added(siren), aggregate_id=siren)
+        envelope = uow.outbox.add(beneficiary_added(siren), AggregateRef(siren, None))
         if commit:
             await uow.commit()
     return envelope
