@@ -78,9 +78,10 @@ async def test_x3_member_cannot_read_another_structure(client: httpx.AsyncClient
     response = await client.get(
         f"/structures/{OTHER}", headers=bearer(token(Role.MEMBER, siren=OWN))
     )
-    assert response.status_code == 403
+    # the same answer as for a structure that does not exist: nothing is revealed
+    assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] == "X3"
+    assert response.json()["code"] == "not_found"
     assert "siren" not in response.json()
 
 

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.auth.tokens import InvalidTokenError, Principal, Role, TokenVerifier
+from shared.errors import NotFound
 from shared.problems import Problem
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT issued for the Cap Métiers platform")
@@ -28,18 +29,18 @@ class Caller:
     def has(self, *roles: Role) -> bool:
         return any(self.principal.has(r) for r in roles)
 
-    def ensure_structure(self, siren: str) -> None:
-        """A member sees and changes only its own structure; staff-side roles see every one."""
-        if self.has(Role.STAFF, Role.BOARD, Role.FINANCE):
-            return
-        if self.principal.siren != siren:
-            raise Problem(
-                403,
-                "X3",
-                "Not your structure",
-                f"This token is scoped to SIREN {self.principal.siren}; "
-                f"it cannot act on SIREN {siren}.",
-            )
+    def sees_every_structure(self) -> bool:
+        return self.has(Role.STAFF, Role.BOARD, Role.FINANCE)
+
+    def may_see(self, siren: str) -> bool:
+        """X3: staff-side roles see every structure; a member only the SIREN of its token."""
+        return self.sees_every_structure() or self.principal.siren == siren
+
+    def ensure_structure(self, siren: str, what: str = "Structure") -> None:
+        """X3: a member asking for another structure's data is answered as if it did not exist
+        (404), the same in every service, so that it learns nothing of it."""
+        if not self.may_see(siren):
+            raise NotFound(what, siren)
 
 
 def _verifier(request: Request) -> TokenVerifier:
