@@ -81,7 +81,9 @@ class MediaTypeMiddleware:
         if self._accepted is None:
             table = []
             for route in self._routes():
-                if not isinstance(route, APIRoute) or not (set(route.methods or ()) & self._METHODS):
+                if not isinstance(route, APIRoute) or not (
+                    set(route.methods or ()) & self._METHODS
+                ):
                     continue
                 documented = ((route.openapi_extra or {}).get("requestBody") or {}).get("content")
                 if documented:
