@@ -1,0 +1,1 @@
+"""Local projections of other services' facts, defined once for every service that keeps one."""
