@@ -25,7 +25,7 @@ from faststream.specification.base import Specification
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.asyncapi import build_asyncapi, document_publications
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, ShiftedClock, SystemClock
 from shared.db import create_engine, upgrade_to_head
 from shared.logging import configure_logging
 from shared.messaging.consumers import EventConsumers
@@ -71,6 +71,10 @@ class ServiceRuntime(Generic[S, U]):
     commands: Sequence[Command] = field(default_factory=tuple)
     #: Every time-dependent rule reads the date here; tests set a FixedClock.
     clock: Clock = field(default_factory=SystemClock)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.clock, SystemClock) and self.settings.dev_clock_file is not None:
+            self.clock = ShiftedClock(self.settings.dev_clock_file)
 
     # -- database ----------------------------------------------------------------------------
 

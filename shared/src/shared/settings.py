@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,3 +42,14 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    #: ``production`` refuses what only a development platform may do (``DEV_CLOCK_FILE``...).
+    platform_environment: Literal["development", "production"] = "development"
+    #: Development only: every process's clock is the wall clock shifted by the offset this
+    #: file holds (:class:`shared.clock.ShiftedClock`), so the platform can be moved in time.
+    dev_clock_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _development_only(self) -> Self:
+        if self.platform_environment == "production" and self.dev_clock_file is not None:
+            raise ValueError("DEV_CLOCK_FILE is refused in production: the clock is the wall's")
+        return self
