@@ -16,13 +16,15 @@ servers:  ## Make sure PostgreSQL and RabbitMQ answer (start them if needed)
 prepare: install servers  ## Create the four databases and run every migration
 	$(UV) run --no-sync python scripts/prepare.py
 
+# supervisord (scripts/supervise.py) runs every process of the Procfile: one that crashes is
+# logged and started again while the others go on.
 run: prepare  ## Run the whole platform: 4 APIs, 4 workers, 4 relays (Ctrl-C stops all)
 	@echo "membership  http://127.0.0.1:8001/docs   events: http://127.0.0.1:8001/asyncapi"
 	@echo "training    http://127.0.0.1:8002/docs   events: http://127.0.0.1:8002/asyncapi"
 	@echo "booking     http://127.0.0.1:8003/docs   events: http://127.0.0.1:8003/asyncapi"
 	@echo "billing     http://127.0.0.1:8004/docs   events: http://127.0.0.1:8004/asyncapi"
 	@echo "a token:    uv run capmetiers-token staff"
-	$(UV) run --no-sync honcho start -f Procfile
+	$(UV) run --no-sync python scripts/supervise.py Procfile
 
 test: install servers  ## Run every test on the real PostgreSQL and RabbitMQ
 	$(UV) run --no-sync pytest
