@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV ?= uv
 
-.PHONY: install servers prepare run test lint format typecheck bench token
+.PHONY: install servers prepare run compose test lint format typecheck bench token
 
 # --compile-bytecode: every process of the platform then loads its libraries from bytecode
 # instead of compiling them at start-up (where PYTHONDONTWRITEBYTECODE is set, at every start).
@@ -16,13 +16,21 @@ servers:  ## Make sure PostgreSQL and RabbitMQ answer (start them if needed)
 prepare: install servers  ## Create the four databases and run every migration
 	$(UV) run --no-sync python scripts/prepare.py
 
+# supervisord (scripts/supervise.py) runs every process of the Procfile: one that crashes is
+# logged and started again while the others go on.
 run: prepare  ## Run the whole platform: 4 APIs, 4 workers, 4 relays (Ctrl-C stops all)
 	@echo "membership  http://127.0.0.1:8001/docs   events: http://127.0.0.1:8001/asyncapi"
 	@echo "training    http://127.0.0.1:8002/docs   events: http://127.0.0.1:8002/asyncapi"
 	@echo "booking     http://127.0.0.1:8003/docs   events: http://127.0.0.1:8003/asyncapi"
 	@echo "billing     http://127.0.0.1:8004/docs   events: http://127.0.0.1:8004/asyncapi"
 	@echo "a token:    uv run capmetiers-token staff"
-	$(UV) run --no-sync honcho start -f Procfile
+	$(UV) run --no-sync python scripts/supervise.py Procfile
+
+# Compose v2 (`docker compose`) where it is installed, else the standalone docker-compose.
+COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+
+compose:  ## The whole platform in containers (Docker): image, migrations, then every process
+	$(COMPOSE) -p capmetiers -f deploy/compose.yaml up --build
 
 test: install servers  ## Run every test on the real PostgreSQL and RabbitMQ
 	$(UV) run --no-sync pytest

@@ -19,13 +19,22 @@ wait_for() {
 
 docker_answers() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
+# The project of `make compose` (same containers and volumes); Compose v2, else docker-compose.
+compose() {
+  if docker compose version >/dev/null 2>&1; then
+    docker compose -p capmetiers -f "$here/deploy/compose.yaml" "$@"
+  else
+    docker-compose -p capmetiers -f "$here/deploy/compose.yaml" "$@"
+  fi
+}
+
 start_postgres() {
   if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
     local version
     version=$(ls /etc/postgresql | sort -V | tail -n 1)
     pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
   elif docker_answers; then
-    docker compose -f "$here/deploy/compose.yaml" up -d postgres
+    compose up -d postgres
   else
     echo "PostgreSQL is neither running, nor installed, nor startable with Docker" >&2
     return 1
@@ -37,7 +46,7 @@ start_rabbitmq() {
     rabbitmq-server -detached || true
     command -v rabbitmqctl >/dev/null 2>&1 && rabbitmqctl await_startup --timeout 120 >/dev/null 2>&1 || true
   elif docker_answers; then
-    docker compose -f "$here/deploy/compose.yaml" up -d rabbitmq
+    compose up -d rabbitmq
   else
     echo "RabbitMQ is neither running, nor installed, nor startable with Docker" >&2
     return 1
