@@ -24,7 +24,8 @@ run: prepare  ## Run the whole platform: 4 APIs, 4 workers, 4 relays (Ctrl-C sto
 	@echo "booking     http://127.0.0.1:8003/docs   events: http://127.0.0.1:8003/asyncapi"
 	@echo "billing     http://127.0.0.1:8004/docs   events: http://127.0.0.1:8004/asyncapi"
 	@echo "a token:    uv run capmetiers-token staff"
-	$(UV) run --no-sync python scripts/supervise.py Procfile
+	@echo "move it in time: uv run python scripts/platform-clock.py 2027-02-16 (--reset: back)"
+	DEV_CLOCK_FILE=$(CURDIR)/.platform-clock $(UV) run --no-sync python scripts/supervise.py Procfile
 
 # Compose v2 (`docker compose`) where it is installed, else the standalone docker-compose.
 COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
