@@ -47,7 +47,7 @@ async def test_x3_another_structures_member_gets_no_data(scenario, client) -> No
         ("POST", "/structures", scenario.structure_body(owner)),
     ]:
         response = await client.request(method, url, json=body, headers=theirs)
-        body_seen = problem(response, 403, "X3")
+        body_seen = problem(response, 404, "not_found")
         assert owner not in str(body_seen.get("legal_name", "")), (method, url)
         assert "Structure " + owner not in response.text, (method, url)
 

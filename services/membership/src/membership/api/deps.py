@@ -10,7 +10,7 @@ from membership.domain.identifiers import parse_siren
 from membership.domain.plans import MAX_YEAR, MIN_YEAR
 from membership.service import MembershipRuntime
 from shared.auth import Caller, Role, require_roles
-from shared.problems import Problem
+from shared.errors import NotFound
 
 
 def get_runtime(request: Request) -> MembershipRuntime:
@@ -40,19 +40,18 @@ Siren = Annotated[str, Depends(valid_siren)]
 Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
+def ensure_can_read(caller: Caller, siren: str) -> None:
+    """X3: staff, the board and finance read every structure; a member only its own, and
+    another structure's data is answered as if it did not exist (404)."""
+    caller.ensure_structure(siren)
+
+
 def ensure_can_act(caller: Caller, siren: str) -> None:
-    """X3: staff act for any structure; a member only for the SIREN of its token."""
+    """X3: staff act for any structure, a member for its own; another structure is a 404, as
+    when reading. A member's token that also holds a reading role (board, finance) still acts
+    only for its own SIREN."""
     if caller.has(Role.STAFF):
         return
-    if caller.has(Role.MEMBER) and caller.siren == siren:
-        return
-    raise Problem(
-        403,
-        "X3",
-        "Not your structure",
-        f"This token cannot act for SIREN {siren}.",
-    )
-
-
-def ensure_can_read(caller: Caller, siren: str) -> None:
     caller.ensure_structure(siren)
+    if caller.siren != siren:
+        raise NotFound("Structure", siren)
