@@ -25,6 +25,12 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Out(BaseModel):
+    """A response body, read from a record's attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 class AddressIn(_In):
     siret: Ident
     name: Text | None = None
@@ -65,7 +71,7 @@ class StructurePatch(_In):
     insee_code: Ident | None = None
 
 
-class EstablishmentOut(BaseModel):
+class EstablishmentOut(_Out):
     siret: str
     name: str
     role: str
@@ -74,7 +80,7 @@ class EstablishmentOut(BaseModel):
     insee_code: str | None
 
 
-class StructureOut(BaseModel):
+class StructureOut(_Out):
     siren: str
     legal_name: str
     legal_form: str
@@ -122,7 +128,7 @@ class ApplicationIn(_In):
     texts: TextsIn = Field(default_factory=TextsIn)
 
 
-class ApplicationOut(BaseModel):
+class ApplicationOut(_Out):
     id: UUID
     siren: str
     legal_name: str | None = None
@@ -143,7 +149,7 @@ class RejectIn(_In):
     reason: Annotated[str, StringConstraints(max_length=2000), AfterValidator(without_nul)]
 
 
-class MembershipOut(BaseModel):
+class MembershipOut(_Out):
     id: UUID
     siren: str
     year: int
@@ -161,12 +167,12 @@ class UpgradeIn(_In):
     plan: Annotated[str, StringConstraints(max_length=40)]
 
 
-class UpgradeOut(BaseModel):
+class UpgradeOut(_Out):
     upgrade_id: UUID
     amount: Decimal
 
 
-class RightsOut(BaseModel):
+class RightsOut(_Out):
     siren: str
     resolved_from_siret: str | None
     on: date
@@ -179,7 +185,7 @@ class RightsOut(BaseModel):
     beneficiary_sirets: list[str]
 
 
-class RenewalLine(BaseModel):
+class RenewalLine(_Out):
     application_id: UUID
     siren: str
     legal_name: str
@@ -192,7 +198,7 @@ class RenewalLine(BaseModel):
     changes: list[str]
 
 
-class RenewalReport(BaseModel):
+class RenewalReport(_Out):
     year: int
     count: int
     renewals: list[RenewalLine]
@@ -204,7 +210,7 @@ class TariffIn(_In):
     upgrade: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
 
 
-class TariffOut(BaseModel):
+class TariffOut(_Out):
     year: int
     simple: Decimal
     premium: Decimal
@@ -213,13 +219,13 @@ class TariffOut(BaseModel):
     updated_by: str | None
 
 
-class CampaignOut(BaseModel):
+class CampaignOut(_Out):
     year: int
     calls_created: int
     calls_total: int
 
 
-class DuesCallOut(BaseModel):
+class DuesCallOut(_Out):
     siren: str
     siret: str
     legal_name: str
@@ -234,7 +240,7 @@ class LapseRunIn(_In):
     on: date | None = None
 
 
-class LapsedOut(BaseModel):
+class LapsedOut(_Out):
     membership_id: UUID
     siren: str
     year: int
@@ -242,6 +248,6 @@ class LapsedOut(BaseModel):
     reason: str
 
 
-class LapseRunOut(BaseModel):
+class LapseRunOut(_Out):
     on: date
     lapsed: list[LapsedOut]

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from membership import handlers
 from membership.api.deps import Actor, Reader, Runtime, Siren, ensure_can_act, ensure_can_read
 from membership.api.schemas import (
     AddressIn,
@@ -25,17 +25,25 @@ from membership.api.schemas import (
     UpgradeOut,
 )
 from membership.domain.identifiers import parse_siren
+from membership.use_cases import rights as rights_use_cases
+from membership.use_cases import structures, upgrades
+from membership.use_cases.ports import MembershipUoW
 
 router = APIRouter(tags=["structures"])
 
 
-async def _view(runtime: Runtime, siren: str) -> StructureOut:
-    async with runtime.uow() as uow:
-        view = await handlers.structure_view(uow, siren)
-    return StructureOut(
-        **{k: view.structure[k] for k in StructureOut.model_fields if k != "establishments"},
-        establishments=[EstablishmentOut.model_validate(dict(e)) for e in view.establishments],
+async def _view(uow: MembershipUoW, siren: str) -> StructureOut:
+    view = await structures.structure_view(uow, siren)
+    return StructureOut.model_validate(
+        {
+            **asdict(view.structure),
+            "establishments": [EstablishmentOut.model_validate(e) for e in view.establishments],
+        }
     )
+
+
+def _address(a: AddressIn) -> structures.Address:
+    return structures.Address(**a.model_dump())
 
 
 @router.post("/structures", status_code=status.HTTP_201_CREATED, response_model=StructureOut)
@@ -43,27 +51,24 @@ async def register_structure(body: StructureIn, runtime: Runtime, caller: Actor)
     """Register a structure of Nouvelle-Aquitaine (M1)."""
     siren = parse_siren(body.siren)
     ensure_can_act(caller, siren)
-
-    def address(a: AddressIn) -> handlers.Address:
-        return handlers.Address(**a.model_dump())
-
-    command = handlers.NewStructure(
+    command = structures.NewStructure(
         **body.model_dump(exclude={"head_office", "applying_establishment", "siren"}),
         siren=siren,
-        head_office=address(body.head_office),
+        head_office=_address(body.head_office),
         applying_establishment=(
-            address(body.applying_establishment) if body.applying_establishment else None
+            _address(body.applying_establishment) if body.applying_establishment else None
         ),
     )
-    async with runtime.uow() as uow:
-        await handlers.register_structure(uow, command, runtime.clock.now())
-    return await _view(runtime, siren)
+    async with runtime.transaction() as uow:
+        await structures.register_structure(uow, command)
+        return await _view(uow, siren)
 
 
 @router.get("/structures/{siren}", response_model=StructureOut)
 async def get_structure(siren: Siren, runtime: Runtime, caller: Reader) -> StructureOut:
     ensure_can_read(caller, siren)
-    return await _view(runtime, siren)
+    async with runtime.uow() as uow:
+        return await _view(uow, siren)
 
 
 @router.patch("/structures/{siren}", response_model=StructureOut)
@@ -72,11 +77,11 @@ async def update_structure(
 ) -> StructureOut:
     """Change contacts, legal details or the head office address (M1 checked again)."""
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.update_structure(
-            uow, siren, handlers.StructureChanges(**body.model_dump()), runtime.clock.now()
+    async with runtime.transaction() as uow:
+        await structures.update_structure(
+            uow, siren, structures.StructureChanges(**body.model_dump())
         )
-    return await _view(runtime, siren)
+        return await _view(uow, siren)
 
 
 @router.post(
@@ -89,12 +94,10 @@ async def add_beneficiary(
 ) -> StructureOut:
     """Declare a secondary establishment sharing the member's SIREN (M7)."""
     ensure_can_act(caller, siren)
-    address = body.model_dump(exclude={"siret", "name"}, exclude_none=True)
-    async with runtime.uow() as uow:
-        await handlers.add_beneficiary(
-            uow, siren, body.siret, body.name, runtime.clock.now(), address
-        )
-    return await _view(runtime, siren)
+    address = structures.EstablishmentAddress(**body.model_dump(exclude={"siret", "name"}))
+    async with runtime.transaction() as uow:
+        await structures.add_beneficiary(uow, siren, body.siret, body.name, address)
+        return await _view(uow, siren)
 
 
 @router.delete("/structures/{siren}/beneficiaries/{siret}", status_code=status.HTTP_204_NO_CONTENT)
@@ -102,8 +105,8 @@ async def remove_beneficiary(
     siren: Siren, siret: Annotated[str, Path(max_length=20)], runtime: Runtime, caller: Actor
 ) -> Response:
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.remove_beneficiary(uow, siren, siret, runtime.clock.now())
+    async with runtime.transaction() as uow:
+        await structures.remove_beneficiary(uow, siren, siret)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -113,28 +116,26 @@ async def set_qualiopi(
 ) -> StructureOut:
     """Record or update the Qualiopi certificate of a training organisation (M9)."""
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.set_qualiopi(
-            uow, siren, body.certificate_number, body.valid_until, runtime.clock.now()
-        )
-    return await _view(runtime, siren)
+    async with runtime.transaction() as uow:
+        await structures.set_qualiopi(uow, siren, body.certificate_number, body.valid_until)
+        return await _view(uow, siren)
 
 
 @router.delete("/structures/{siren}/qualiopi", response_model=StructureOut)
 async def remove_qualiopi(siren: Siren, runtime: Runtime, caller: Actor) -> StructureOut:
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.set_qualiopi(uow, siren, None, None, runtime.clock.now())
-    return await _view(runtime, siren)
+    async with runtime.transaction() as uow:
+        await structures.set_qualiopi(uow, siren, None, None)
+        return await _view(uow, siren)
 
 
 @router.get("/structures/{siren}/memberships", response_model=list[MembershipOut])
-async def memberships(siren: Siren, runtime: Runtime, caller: Reader) -> list[MembershipOut]:
+async def memberships_of(siren: Siren, runtime: Runtime, caller: Reader) -> list[MembershipOut]:
     ensure_can_read(caller, siren)
     async with runtime.uow() as uow:
-        await handlers.structure_view(uow, siren)
-        rows = await uow.repo.memberships_of(siren)
-    return [MembershipOut.model_validate(dict(r)) for r in rows]
+        await structures.structure_view(uow, siren)
+        records = await uow.memberships.memberships_of(siren)
+    return [MembershipOut.model_validate(r) for r in records]
 
 
 @router.post(
@@ -145,11 +146,9 @@ async def request_upgrade(
 ) -> UpgradeOut:
     """Simple → premium for the current year, for the difference (M10)."""
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        upgrade_id, amount = await handlers.request_upgrade(
-            uow, siren, body.plan, runtime.clock.now()
-        )
-    return UpgradeOut(upgrade_id=upgrade_id, amount=amount)
+    async with runtime.transaction() as uow:
+        upgrade = await upgrades.request_upgrade(uow, siren, body.plan)
+    return UpgradeOut(upgrade_id=upgrade.id, amount=upgrade.amount)
 
 
 @router.get("/rights/{identifier}", response_model=RightsOut)
@@ -167,9 +166,9 @@ async def rights(
         ensure_can_read(caller, compact[:9])
     day = on or runtime.clock.today()
     async with runtime.uow() as uow:
-        siren, siret = await handlers.resolve_siren(uow, compact)
+        siren, siret = await rights_use_cases.resolve_siren(uow, compact)
         ensure_can_read(caller, siren)
-        view = await handlers.rights_at(uow, siren, day)
+        view = await rights_use_cases.rights_at(uow, siren, day)
     st = view.status
     return RightsOut(
         siren=siren,
