@@ -15,6 +15,7 @@ import pytest
 
 from membership.scheduler import lapse_for, lapse_memberships
 from shared.contracts import CreditNoteIssued, InvoicePaid
+from shared.messaging.outbox import AggregateRef
 from shared.testing.helpers import wait_until
 
 pytestmark = pytest.mark.integration
@@ -103,6 +104,51 @@ async def test_x2_invoice_paid_on_the_broker_activates_once_even_delivered_twice
     )
     await asyncio.sleep(1.0)
     assert (await scenario.rights(siren, date(2026, 3, 21)))["status"] == "active"
+
+
+async def test_x2_a_stale_invoice_paid_after_its_credit_note_does_not_activate(
+    scenario, runtime, consumer, peer
+) -> None:
+    """The invoice's versions order billing's facts about it, whatever the queues do: the
+    credit note (v3) applied first, the payment it superseded (v2) is dropped as stale."""
+    siren = await scenario.register()
+    application = await scenario.apply(siren, 2026, "simple")
+    membership_id = await scenario.approve(application["id"])
+    paid = paid_event(siren, membership_id, date(2026, 3, 12))
+    credit_note = CreditNoteIssued(
+        credit_note_id=uuid4(),
+        number="AV-2026-0010",
+        invoice_id=paid.invoice_id,
+        invoice_number=paid.number,
+        siren=siren,
+        kind="membership_new",
+        subject_id=membership_id,
+        amount=Decimal("100.00"),
+        cancels_invoice=True,
+        reason="cancelled",
+        issued_on=date(2026, 3, 13),
+    )
+    stale_before = runtime.consumers.stats.stale
+
+    async def states() -> list[str]:
+        response = await scenario.client.get(
+            f"/structures/{siren}/memberships", headers=scenario.staff
+        )
+        return [m["state"] for m in response.json()]
+
+    async def withdrawn() -> bool:
+        return await states() == ["withdrawn"]
+
+    async def dropped() -> bool:
+        return runtime.consumers.stats.stale > stale_before
+
+    await peer.publish(credit_note, aggregate=AggregateRef.of(paid.invoice_id, 3))
+    await wait_until(withdrawn)
+    await peer.publish(paid, aggregate=AggregateRef.of(paid.invoice_id, 2))
+    await wait_until(dropped)
+    assert await states() == ["withdrawn"]
+    assert await scenario.outbox("MembershipActivated", membership_id=str(membership_id)) == []
+    assert (await scenario.rights(siren, date(2026, 3, 14)))["status"] == "none"
 
 
 async def test_x2_lapse_scheduler_publishes_membership_lapsed_once_when_run_twice(
