@@ -18,6 +18,7 @@ from membership.domain.plans import Tariff
 from membership.domain.validity import check_lapse_day
 from membership.use_cases import campaign, lapses, tariffs
 from shared.errors import NotFound
+from shared.openapi import problem_responses
 
 router = APIRouter(tags=["administration"])
 
@@ -29,7 +30,9 @@ async def list_tariffs(runtime: Runtime, caller: Reader) -> list[TariffOut]:
     return [TariffOut.model_validate(r) for r in records]
 
 
-@router.get("/tariffs/{year}", response_model=TariffOut)
+@router.get(
+    "/tariffs/{year}", response_model=TariffOut, responses=problem_responses({404: ["not_found"]})
+)
 async def tariff(year: Year, runtime: Runtime, caller: Reader) -> TariffOut:
     async with runtime.uow() as uow:
         record = await uow.dues.tariff(year)
@@ -38,7 +41,7 @@ async def tariff(year: Year, runtime: Runtime, caller: Reader) -> TariffOut:
     return TariffOut.model_validate(record)
 
 
-@router.put("/tariffs/{year}", response_model=TariffOut)
+@router.put("/tariffs/{year}", response_model=TariffOut, responses=problem_responses({422: ["M2"]}))
 async def put_tariff(year: Year, body: TariffIn, runtime: Runtime, caller: Staff) -> TariffOut:
     """Set the dues of a year (M2) and the upgrade difference (M10); invoiced amounts keep
     the tariff they were computed with."""
@@ -48,7 +51,11 @@ async def put_tariff(year: Year, body: TariffIn, runtime: Runtime, caller: Staff
     return TariffOut.model_validate(record)
 
 
-@router.post("/campaigns/{year}", response_model=CampaignOut)
+@router.post(
+    "/campaigns/{year}",
+    response_model=CampaignOut,
+    responses=problem_responses({422: ["M2", "M8"]}),
+)
 async def run_campaign(year: Year, runtime: Runtime, caller: Staff) -> CampaignOut:
     """M8: call for dues for ``year``, one per main structure of the year before's members;
     running it again creates only the calls not made yet."""
@@ -57,7 +64,11 @@ async def run_campaign(year: Year, runtime: Runtime, caller: Staff) -> CampaignO
     return CampaignOut(year=result.year, calls_created=result.created, calls_total=result.total)
 
 
-@router.get("/campaigns/{year}/calls", response_model=list[DuesCallOut])
+@router.get(
+    "/campaigns/{year}/calls",
+    response_model=list[DuesCallOut],
+    responses=problem_responses({404: ["not_found"]}),
+)
 async def campaign_calls(year: Year, runtime: Runtime, caller: Staff) -> list[DuesCallOut]:
     async with runtime.uow() as uow:
         if await uow.dues.campaign(year) is None:
@@ -66,7 +77,7 @@ async def campaign_calls(year: Year, runtime: Runtime, caller: Staff) -> list[Du
     return [DuesCallOut.model_validate(r) for r in records]
 
 
-@router.post("/lapses/run", response_model=LapseRunOut)
+@router.post("/lapses/run", response_model=LapseRunOut, responses=problem_responses({422: ["M4"]}))
 async def run_lapses(body: LapseRunIn, runtime: Runtime, caller: Staff) -> LapseRunOut:
     """M4: lapse what has ended by a day (today by default): catches up a missed day."""
     today = runtime.clock.today()

@@ -15,6 +15,7 @@ from membership.api.deps import (
     Runtime,
     Siren,
     Year,
+    YearQuery,
     ensure_can_act,
     ensure_can_read,
 )
@@ -27,10 +28,11 @@ from membership.api.schemas import (
 )
 from membership.domain.applications import ApplicationStatus, Texts, renewal_changes
 from membership.domain.identifiers import parse_siren
-from membership.domain.plans import MAX_YEAR, MIN_YEAR
 from membership.records import ApplicationLine, ApplicationRecord
 from membership.use_cases import applications
 from shared.errors import NotFound
+from shared.openapi import problem_responses
+from shared.pagination import Page, Paging
 
 router = APIRouter(tags=["applications"])
 
@@ -44,7 +46,14 @@ def _line(line: ApplicationLine) -> ApplicationOut:
     return _out(line.application, line.legal_name)
 
 
-@router.post("/applications", status_code=status.HTTP_201_CREATED, response_model=ApplicationOut)
+@router.post(
+    "/applications",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApplicationOut,
+    responses=problem_responses(
+        {404: ["not_found"], 409: ["M3"], 422: ["M1", "M2", "M3", "M5", "M8"]}
+    ),
+)
 async def apply(body: ApplicationIn, runtime: Runtime, caller: Actor) -> ApplicationOut:
     """Apply for a year and a plan; new membership or renewal is decided from the history."""
     siren = parse_siren(body.siren)
@@ -61,25 +70,31 @@ async def apply(body: ApplicationIn, runtime: Runtime, caller: Actor) -> Applica
     return _out(application)
 
 
-@router.get("/applications", response_model=list[ApplicationOut])
+@router.get("/applications", response_model=Page[ApplicationOut])
 async def list_applications(
     runtime: Runtime,
     caller: BoardOrStaff,
+    page: Paging,
     status_: Annotated[
-        ApplicationStatus | Literal["all"], Query(alias="status")
+        ApplicationStatus | Literal["all"],
+        Query(alias="status", description="The applications' status; ``all`` for every one"),
     ] = ApplicationStatus.PENDING_REVIEW,
-    year: Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)] = None,
-) -> list[ApplicationOut]:
-    """The board's list: pending applications by default (``status=all`` for every one)."""
+    year: YearQuery = None,
+) -> Page[ApplicationOut]:
+    """The board's list, oldest first: pending applications by default."""
     wanted = None if status_ == "all" else ApplicationStatus(status_)
     async with runtime.uow() as uow:
         listing = await uow.applications.list_applications(
-            status=wanted, year=year, limit=10_000, offset=0
+            status=wanted, year=year, limit=page.limit, offset=page.offset
         )
-    return [_line(r) for r in listing.items]
+    return Page[ApplicationOut].of(listing.items, listing.total, page, _line)
 
 
-@router.get("/structures/{siren}/applications", response_model=list[ApplicationOut])
+@router.get(
+    "/structures/{siren}/applications",
+    response_model=list[ApplicationOut],
+    responses=problem_responses({404: ["not_found"], 422: ["M1"]}),
+)
 async def applications_of(siren: Siren, runtime: Runtime, caller: Reader) -> list[ApplicationOut]:
     """A structure's own applications, with the board's decisions."""
     ensure_can_read(caller, siren)
@@ -88,7 +103,11 @@ async def applications_of(siren: Siren, runtime: Runtime, caller: Reader) -> lis
     return [_line(r) for r in lines]
 
 
-@router.get("/applications/{application_id}", response_model=ApplicationOut)
+@router.get(
+    "/applications/{application_id}",
+    response_model=ApplicationOut,
+    responses=problem_responses({404: ["not_found"]}),
+)
 async def get_application(application_id: UUID, runtime: Runtime, caller: Reader) -> ApplicationOut:
     """An application, with the rejection reason when the board rejected it."""
     async with runtime.uow() as uow:
@@ -99,7 +118,11 @@ async def get_application(application_id: UUID, runtime: Runtime, caller: Reader
     return _out(application)
 
 
-@router.post("/applications/{application_id}/approve", response_model=ApplicationOut)
+@router.post(
+    "/applications/{application_id}/approve",
+    response_model=ApplicationOut,
+    responses=problem_responses({404: ["not_found"], 409: ["M5", "M6", "conflict"], 422: ["M2"]}),
+)
 async def approve(application_id: UUID, runtime: Runtime, caller: Board) -> ApplicationOut:
     """M5: the board approves a new membership; the dues invoice follows."""
     async with runtime.transaction() as uow:
@@ -107,7 +130,11 @@ async def approve(application_id: UUID, runtime: Runtime, caller: Board) -> Appl
     return _out(application)
 
 
-@router.post("/applications/{application_id}/reject", response_model=ApplicationOut)
+@router.post(
+    "/applications/{application_id}/reject",
+    response_model=ApplicationOut,
+    responses=problem_responses({404: ["not_found"], 409: ["M5", "M6", "conflict"], 422: ["M5"]}),
+)
 async def reject(
     application_id: UUID, body: RejectIn, runtime: Runtime, caller: Board
 ) -> ApplicationOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, cast
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 
 from membership.domain.identifiers import parse_siren
 from membership.domain.plans import MAX_YEAR, MIN_YEAR
@@ -30,14 +30,32 @@ BoardOrStaff = Annotated[Caller, Depends(require_roles(Role.BOARD, Role.STAFF))]
 Staff = Annotated[Caller, Depends(require_roles(Role.STAFF))]
 
 
-def valid_siren(siren: Annotated[str, Path(max_length=20)]) -> str:
+SIREN_PATTERN = r"^\d{9}$"
+SIRET_PATTERN = r"^\d{14}$"
+
+
+def valid_siren(
+    siren: Annotated[str, Path(pattern=SIREN_PATTERN, description="SIREN: 9 digits, Luhn-valid")],
+) -> str:
+    """The SIREN of the path: 9 digits by the schema, Luhn-valid by M1."""
     return parse_siren(siren)
 
 
 Siren = Annotated[str, Depends(valid_siren)]
 
+#: A SIRET in the path (its Luhn check is M1's, in the use case).
+Siret = Annotated[str, Path(pattern=SIRET_PATTERN, description="SIRET: 14 digits")]
+
+#: A SIREN, or the SIRET of one of its establishments, in the path.
+SirenOrSiret = Annotated[
+    str,
+    Path(pattern=r"^(\d{9}|\d{14})$", description="A SIREN (9 digits) or a SIRET (14 digits)"),
+]
+
 #: A year in the path, within the range the rules accept.
 Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]
+#: A year in the query string, within the same range.
+YearQuery = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
 def ensure_can_read(caller: Caller, siren: str) -> None:

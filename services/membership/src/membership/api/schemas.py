@@ -100,6 +100,21 @@ class StructureOut(_Out):
     establishments: list[EstablishmentOut]
 
 
+class StructureSummaryOut(_Out):
+    """A structure as a list shows it: who, and where its head office is."""
+
+    siren: str
+    legal_name: str
+    legal_form: str
+    public_body: bool
+    training_organisation: bool
+    head_office_siret: str
+    postal_code: str
+    city: str
+    insee_code: str
+    email: str | None
+
+
 class BeneficiaryIn(_In):
     siret: Ident
     name: Text

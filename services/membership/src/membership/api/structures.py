@@ -1,35 +1,44 @@
-"""Structures, their establishments and beneficiaries (M1, M7), Qualiopi (M9), plan upgrade
-(M10), memberships and rights at a date."""
+"""Structures, their establishments and beneficiaries (M1, M7), Qualiopi (M9)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated
-from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from membership.api.deps import Actor, Reader, Runtime, Siren, ensure_can_act, ensure_can_read
+from membership.api.deps import (
+    SIREN_PATTERN,
+    Actor,
+    BoardOrStaff,
+    Reader,
+    Runtime,
+    Siren,
+    Siret,
+    ensure_can_act,
+    ensure_can_read,
+)
 from membership.api.schemas import (
     AddressIn,
     BeneficiaryIn,
     EstablishmentOut,
-    MembershipOut,
     QualiopiIn,
-    RightsOut,
     StructureIn,
     StructureOut,
     StructurePatch,
-    UpgradeIn,
-    UpgradeOut,
+    StructureSummaryOut,
 )
 from membership.domain.identifiers import parse_siren
-from membership.use_cases import rights as rights_use_cases
-from membership.use_cases import structures, upgrades
+from membership.use_cases import structures
 from membership.use_cases.ports import MembershipUoW
+from shared.openapi import problem_responses
+from shared.pagination import Page, Paging
+from shared.text import ClientText
 
 router = APIRouter(tags=["structures"])
+
+#: A structure of the path: not the caller's (X3) or not registered, or its SIREN fails M1.
+_STRUCTURE = {404: ["not_found"], 422: ["M1"]}
 
 
 async def _view(uow: MembershipUoW, siren: str) -> StructureOut:
@@ -46,7 +55,12 @@ def _address(a: AddressIn) -> structures.Address:
     return structures.Address(**a.model_dump())
 
 
-@router.post("/structures", status_code=status.HTTP_201_CREATED, response_model=StructureOut)
+@router.post(
+    "/structures",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StructureOut,
+    responses=problem_responses({404: ["not_found"], 409: ["conflict"], 422: ["M1", "M9"]}),
+)
 async def register_structure(body: StructureIn, runtime: Runtime, caller: Actor) -> StructureOut:
     """Register a structure of Nouvelle-Aquitaine (M1)."""
     siren = parse_siren(body.siren)
@@ -64,14 +78,44 @@ async def register_structure(body: StructureIn, runtime: Runtime, caller: Actor)
         return await _view(uow, siren)
 
 
-@router.get("/structures/{siren}", response_model=StructureOut)
+@router.get("/structures", response_model=Page[StructureSummaryOut])
+async def list_structures(
+    runtime: Runtime,
+    caller: BoardOrStaff,
+    page: Paging,
+    name: Annotated[
+        ClientText | None, Query(max_length=200, description="A part of the name, any case")
+    ] = None,
+    siren: Annotated[str | None, Query(pattern=SIREN_PATTERN)] = None,
+    commune: Annotated[
+        ClientText | None,
+        Query(max_length=100, description="The head office's city (any case) or INSEE code"),
+    ] = None,
+) -> Page[StructureSummaryOut]:
+    """The registered structures, by name, for staff and the board."""
+    async with runtime.uow() as uow:
+        listing = await uow.structures.list_structures(
+            name=name, siren=siren, commune=commune, limit=page.limit, offset=page.offset
+        )
+    return Page[StructureSummaryOut].of(
+        listing.items, listing.total, page, StructureSummaryOut.model_validate
+    )
+
+
+@router.get(
+    "/structures/{siren}", response_model=StructureOut, responses=problem_responses(_STRUCTURE)
+)
 async def get_structure(siren: Siren, runtime: Runtime, caller: Reader) -> StructureOut:
     ensure_can_read(caller, siren)
     async with runtime.uow() as uow:
         return await _view(uow, siren)
 
 
-@router.patch("/structures/{siren}", response_model=StructureOut)
+@router.patch(
+    "/structures/{siren}",
+    response_model=StructureOut,
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"], 422: ["M1", "M9"]}),
+)
 async def update_structure(
     siren: Siren, body: StructurePatch, runtime: Runtime, caller: Actor
 ) -> StructureOut:
@@ -88,6 +132,7 @@ async def update_structure(
     "/structures/{siren}/beneficiaries",
     status_code=status.HTTP_201_CREATED,
     response_model=StructureOut,
+    responses=problem_responses({**_STRUCTURE, 409: ["M7", "conflict"], 422: ["M1", "M7"]}),
 )
 async def add_beneficiary(
     siren: Siren, body: BeneficiaryIn, runtime: Runtime, caller: Actor
@@ -100,17 +145,26 @@ async def add_beneficiary(
         return await _view(uow, siren)
 
 
-@router.delete("/structures/{siren}/beneficiaries/{siret}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/structures/{siren}/beneficiaries/{siret}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"]}),
+)
 async def remove_beneficiary(
-    siren: Siren, siret: Annotated[str, Path(max_length=20)], runtime: Runtime, caller: Actor
+    siren: Siren, siret: Siret, runtime: Runtime, caller: Actor
 ) -> Response:
+    """The establishment no longer shares the member's rights (M7)."""
     ensure_can_act(caller, siren)
     async with runtime.transaction() as uow:
         await structures.remove_beneficiary(uow, siren, siret)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.put("/structures/{siren}/qualiopi", response_model=StructureOut)
+@router.put(
+    "/structures/{siren}/qualiopi",
+    response_model=StructureOut,
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"], 422: ["M1", "M9"]}),
+)
 async def set_qualiopi(
     siren: Siren, body: QualiopiIn, runtime: Runtime, caller: Actor
 ) -> StructureOut:
@@ -121,64 +175,14 @@ async def set_qualiopi(
         return await _view(uow, siren)
 
 
-@router.delete("/structures/{siren}/qualiopi", response_model=StructureOut)
+@router.delete(
+    "/structures/{siren}/qualiopi",
+    response_model=StructureOut,
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"]}),
+)
 async def remove_qualiopi(siren: Siren, runtime: Runtime, caller: Actor) -> StructureOut:
+    """Remove the certificate, whoever holds it (never refused, M9)."""
     ensure_can_act(caller, siren)
     async with runtime.transaction() as uow:
         await structures.set_qualiopi(uow, siren, None, None)
         return await _view(uow, siren)
-
-
-@router.get("/structures/{siren}/memberships", response_model=list[MembershipOut])
-async def memberships_of(siren: Siren, runtime: Runtime, caller: Reader) -> list[MembershipOut]:
-    ensure_can_read(caller, siren)
-    async with runtime.uow() as uow:
-        await structures.structure_view(uow, siren)
-        records = await uow.memberships.memberships_of(siren)
-    return [MembershipOut.model_validate(r) for r in records]
-
-
-@router.post(
-    "/structures/{siren}/upgrade", status_code=status.HTTP_201_CREATED, response_model=UpgradeOut
-)
-async def request_upgrade(
-    siren: Siren, body: UpgradeIn, runtime: Runtime, caller: Actor
-) -> UpgradeOut:
-    """Simple → premium for the current year, for the difference (M10)."""
-    ensure_can_act(caller, siren)
-    async with runtime.transaction() as uow:
-        upgrade = await upgrades.request_upgrade(uow, siren, body.plan)
-    return UpgradeOut(upgrade_id=upgrade.id, amount=upgrade.amount)
-
-
-@router.get("/rights/{identifier}", response_model=RightsOut)
-async def rights(
-    identifier: str,
-    runtime: Runtime,
-    caller: Reader,
-    on: Annotated[date | None, Query(description="The date (default: today)")] = None,
-) -> RightsOut:
-    """Status and rights of a structure (SIREN) or of a declared establishment (SIRET) at a
-    date: none, pending, active, grace or lapsed (M3, M4), with what member status gives."""
-    compact = identifier.replace(" ", "")
-    if len(compact) in (9, 14) and compact.isdigit():
-        # Scope check on the SIREN part first: a SIRET starts with its structure's SIREN (M7).
-        ensure_can_read(caller, compact[:9])
-    day = on or runtime.clock.today()
-    async with runtime.uow() as uow:
-        siren, siret = await rights_use_cases.resolve_siren(uow, compact)
-        ensure_can_read(caller, siren)
-        view = await rights_use_cases.rights_at(uow, siren, day)
-    st = view.status
-    return RightsOut(
-        siren=siren,
-        resolved_from_siret=siret,
-        on=day,
-        status=st.status.value,
-        plan=st.plan.value if st.plan else None,
-        membership_id=(UUID(st.membership.key) if st.membership and st.membership.key else None),
-        valid_until=st.valid_until,
-        grace_until=st.grace_until,
-        rights=vars(view.rights),
-        beneficiary_sirets=view.beneficiary_sirets,
-    )
