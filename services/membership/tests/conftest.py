@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -13,22 +12,20 @@ from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
-import aio_pika
 import httpx
 import pytest
 from sqlalchemy import text
 from stdnum import luhn
 
 from membership.app import create_app
-from membership.handlers import on_credit_note_issued, on_invoice_paid
 from membership.service import SERVICE_DIR, MembershipRuntime, build_runtime
 from membership.settings import MembershipSettings
+from membership.use_cases import payments
 from shared.auth import Role
 from shared.clock import FixedClock
 from shared.contracts import CreditNoteIssued, InvoicePaid
-from shared.contracts.base import Event
-from shared.messaging.outbox import AggregateRef, build_envelope
 from shared.testing.helpers import asgi_client, bearer
+from shared.testing.messaging import BrokerPeer, running_consumers, running_relay
 
 DEFAULT_NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TEXT = "Une structure d'accompagnement des jeunes vers l'emploi en Gironde depuis 1990."
@@ -156,9 +153,8 @@ class Scenario:
     ) -> InvoicePaid:
         """Billing's payment event, applied through the handler in one unit of work."""
         event = invoice_paid(siren, subject_id, kind=kind, year=year, paid_on=self.clock.today())
-        async with self.runtime.uow() as uow:
-            await on_invoice_paid(uow, event, self.clock.now())
-            await uow.commit()
+        async with self.runtime.transaction() as uow:
+            await payments.on_invoice_paid(uow, event)
         return event
 
     async def cancel(self, siren: str, subject_id: UUID, *, kind: str = "membership_new") -> None:
@@ -175,9 +171,8 @@ class Scenario:
             reason="unpaid",
             issued_on=self.clock.today(),
         )
-        async with self.runtime.uow() as uow:
-            await on_credit_note_issued(uow, event, self.clock.now())
-            await uow.commit()
+        async with self.runtime.transaction() as uow:
+            await payments.on_credit_note_issued(uow, event)
 
     async def member_of(self, siren: str, year: int, plan: str = "simple") -> UUID:
         """A structure whose ``year`` membership is approved and paid (clock left in that year)."""
@@ -242,78 +237,19 @@ def scenario(
 @pytest.fixture(scope="session")
 async def relay(runtime: MembershipRuntime) -> AsyncIterator[None]:
     """The service's outbox relay, running for the rest of the session."""
-    await runtime.declare_topology()
-    running = runtime.relay()
-    task = asyncio.create_task(running.run())
-    yield
-    running.stop()
-    await task
+    async with running_relay(runtime):
+        yield
 
 
 @pytest.fixture(scope="session")
 async def consumer(runtime: MembershipRuntime) -> AsyncIterator[None]:
     """The service's consumers on the real broker, in this process."""
-    await runtime.declare_topology()
-    broker = runtime.build_broker()
-    await broker.start()
-    yield
-    await broker.stop()
+    async with running_consumers(runtime):
+        yield
 
 
 @pytest.fixture
-async def amqp(
-    membership_settings: MembershipSettings,
-) -> AsyncIterator[aio_pika.abc.AbstractChannel]:
-    connection = await aio_pika.connect(membership_settings.rabbitmq_url)
-    async with connection:
-        yield await connection.channel()
-
-
-Listener = Callable[[str], Awaitable[aio_pika.abc.AbstractQueue]]
-
-
-@pytest.fixture
-def listen(amqp: aio_pika.abc.AbstractChannel, membership_settings: MembershipSettings) -> Listener:
-    """A private queue bound to the test namespace's exchange for a routing key."""
-
-    async def make(routing_key: str) -> aio_pika.abc.AbstractQueue:
-        exchange = await amqp.declare_exchange(
-            f"{membership_settings.rabbitmq_namespace}.events",
-            aio_pika.ExchangeType.TOPIC,
-            durable=True,
-        )
-        queue = await amqp.declare_queue(exclusive=True, auto_delete=True)
-        await queue.bind(exchange, routing_key=routing_key)
-        return queue
-
-    return make
-
-
-@pytest.fixture
-def publish(
-    amqp: aio_pika.abc.AbstractChannel, membership_settings: MembershipSettings
-) -> Callable[..., Awaitable[str]]:
-    """Publish an event as another service would; returns the envelope's message id.
-
-    ``envelope`` given: publish that exact envelope again (a redelivery).
-    """
-
-    async def send(event: Event, envelope: Any = None) -> Any:
-        envelope = envelope or build_envelope(event, aggregate=AggregateRef("test", None))
-        exchange = await amqp.declare_exchange(
-            f"{membership_settings.rabbitmq_namespace}.events",
-            aio_pika.ExchangeType.TOPIC,
-            durable=True,
-        )
-        await exchange.publish(
-            aio_pika.Message(
-                envelope.model_dump_json().encode(),
-                message_id=str(envelope.message_id),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=event.routing_key(),
-        )
-        return envelope
-
-    return send
+async def peer(membership_settings: MembershipSettings) -> AsyncIterator[BrokerPeer]:
+    """Billing (or any other service) on the test namespace: publishes, listens."""
+    async with BrokerPeer.connect(membership_settings) as broker_peer:
+        yield broker_peer

@@ -49,6 +49,7 @@ establishments = sa.Table(
     sa.Column("insee_code", sa.Text),
     sa.Column("added_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
     sa.Column("removed_at", sa.DateTime(timezone=True)),
+    sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("1")),
 )
 
 applications = sa.Table(
@@ -69,6 +70,7 @@ applications = sa.Table(
     sa.Column("decided_by", sa.Text),
     sa.Column("rejection_reason", sa.Text),
     sa.Column("membership_id", sa.Uuid),
+    sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("1")),
     # One live application per structure and year; a rejected one may be made again (M3).
     sa.Index(
         "uq_applications_siren_year_live",
@@ -104,6 +106,8 @@ memberships = sa.Table(
     sa.Column("lapsed_on", sa.Date),
     sa.Column("lapse_reason", sa.Text),
     sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
+    #: The year's plan upgrade (M10), once requested (the last one, if cancelled).
+    sa.Column("upgrade_id", sa.Uuid),
     sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("1")),
     sa.UniqueConstraint("siren", "year", name="uq_memberships_siren_year"),
     sa.Index("ix_memberships_active_year", "year", postgresql_where=sa.text("state = 'active'")),

@@ -1,11 +1,22 @@
-"""The membership unit of work: one transaction, its repository, its outbox and the clock."""
+"""The membership unit of work: one transaction, its repositories, its outbox and the clock."""
 
-from membership.repository import MembershipRepository
+from membership.repository import (
+    ApplicationRepository,
+    DuesRepository,
+    MembershipRepository,
+    StructureRepository,
+)
 from shared.unit_of_work import UnitOfWork
 
 
 class MembershipUnitOfWork(UnitOfWork):
-    repo: MembershipRepository
+    structures: StructureRepository
+    applications: ApplicationRepository
+    memberships: MembershipRepository
+    dues: DuesRepository
 
     def _on_enter(self) -> None:
-        self.repo = MembershipRepository(self.connection)
+        self.structures = StructureRepository(self.connection)
+        self.applications = ApplicationRepository(self.connection)
+        self.memberships = MembershipRepository(self.connection)
+        self.dues = DuesRepository(self.connection)

@@ -3,12 +3,14 @@ problem with a code, never a 500."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from uuid import uuid4
 
 import pytest
 
-from services.membership.tests.conftest import TEXT, TEXTS, new_siren
+from membership.app import create_app
+from services.membership.tests.conftest import TEXT, TEXTS, new_siren, siret_of
 from shared.auth import Role
 
 pytestmark = pytest.mark.integration
@@ -24,32 +26,106 @@ def problem(response, status: int, code: str) -> dict:
     return body
 
 
-async def test_x3_another_structures_member_gets_no_data(scenario, client) -> None:
+async def test_x3_another_structures_member_gets_404_on_every_structure_endpoint(
+    scenario, client, runtime
+) -> None:
     owner, intruder = await scenario.register(), await scenario.register()
     application = await scenario.apply(owner, 2026)
     theirs = scenario.member(intruder)
-    branch = scenario.structure_body(owner)["head_office"]["siret"]
-    for method, url, body in [
-        ("GET", f"/structures/{owner}", None),
-        ("GET", f"/structures/{owner}/memberships", None),
-        ("GET", f"/rights/{owner}", None),
-        ("GET", f"/rights/{branch}", None),
-        ("GET", f"/applications/{application['id']}", None),
-        ("POST", "/applications", {"siren": owner, "year": 2026, "plan": "simple"}),
-        ("POST", f"/structures/{owner}/beneficiaries", {"siret": branch, "name": "Antenne"}),
-        ("DELETE", f"/structures/{owner}/beneficiaries/{branch}", None),
+    head_office = scenario.structure_body(owner)["head_office"]["siret"]
+    branch = siret_of(owner, 2)
+    added = await client.post(
+        f"/structures/{owner}/beneficiaries",
+        json={"siret": branch, "name": "Antenne"},
+        headers=scenario.member(owner),
+    )
+    assert added.status_code == 201, added.text
+    calls = [
+        ("POST", "/structures", "/structures", scenario.structure_body(owner)),
+        ("GET", "/structures/{siren}", f"/structures/{owner}", None),
+        ("PATCH", "/structures/{siren}", f"/structures/{owner}", {"email": "x@example.org"}),
+        ("GET", "/structures/{siren}/memberships", f"/structures/{owner}/memberships", None),
+        ("GET", "/structures/{siren}/applications", f"/structures/{owner}/applications", None),
+        (
+            "POST",
+            "/structures/{siren}/beneficiaries",
+            f"/structures/{owner}/beneficiaries",
+            {"siret": siret_of(owner, 3), "name": "Antenne"},
+        ),
+        (
+            "DELETE",
+            "/structures/{siren}/beneficiaries/{siret}",
+            f"/structures/{owner}/beneficiaries/{branch}",
+            None,
+        ),
         (
             "PUT",
+            "/structures/{siren}/qualiopi",
             f"/structures/{owner}/qualiopi",
             {"certificate_number": "Q-1", "valid_until": "2027-01-01"},
         ),
-        ("POST", f"/structures/{owner}/upgrade", {"plan": "premium"}),
-        ("POST", "/structures", scenario.structure_body(owner)),
-    ]:
+        ("DELETE", "/structures/{siren}/qualiopi", f"/structures/{owner}/qualiopi", None),
+        (
+            "POST",
+            "/structures/{siren}/upgrade",
+            f"/structures/{owner}/upgrade",
+            {"plan": "premium"},
+        ),
+        ("GET", "/rights/{identifier}", f"/rights/{owner}", None),
+        ("GET", "/rights/{identifier}", f"/rights/{head_office}", None),
+        ("GET", "/rights/{identifier}", f"/rights/{branch}", None),
+        (
+            "POST",
+            "/applications",
+            "/applications",
+            {"siren": owner, "year": 2026, "plan": "simple"},
+        ),
+        (
+            "GET",
+            "/applications/{application_id}",
+            f"/applications/{application['id']}",
+            None,
+        ),
+    ]
+    for method, _, url, body in calls:
         response = await client.request(method, url, json=body, headers=theirs)
-        body_seen = problem(response, 403, "X3")
-        assert owner not in str(body_seen.get("legal_name", "")), (method, url)
+        seen = problem(response, 404, "not_found")
+        assert owner not in str(seen.get("legal_name", "")), (method, url)
         assert "Structure " + owner not in response.text, (method, url)
+    # Every operation a member may call about a structure is in the list above.
+    members_may_call = {
+        (method.upper(), path)
+        for path, item in create_app(runtime).openapi()["paths"].items()
+        for method, operation in item.items()
+        if ("{siren}" in path or "{identifier}" in path or "{application_id}" in path)
+        and method != "parameters"
+        and path.split("/")[-1] not in ("approve", "reject")
+    }
+    members_may_call |= {("POST", "/structures"), ("POST", "/applications")}
+    assert {(method, path) for method, path, _, _ in calls} == members_may_call
+    # Nothing was changed for the owner.
+    structure = await client.get(f"/structures/{owner}", headers=scenario.member(owner))
+    assert structure.json()["email"] == f"contact-{owner}@example.org"
+    assert branch in [e["siret"] for e in structure.json()["establishments"]]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="shared.webapp.MediaTypeMiddleware finds no route of an included router on FastAPI "
+    "0.165 (app.routes holds _IncludedRouter): every body reaches validation (422)",
+)
+async def test_a_json_body_sent_as_text_is_a_415_problem(scenario, client) -> None:
+    siren = await scenario.register()
+    body = json.dumps({"siren": siren, "year": 2026, "plan": "simple", "texts": TEXTS})
+    for content_type in ("text/plain", "text/plain; charset=utf-8", ""):
+        response = await client.post(
+            "/applications",
+            content=body,
+            headers={**scenario.member(siren), "Content-Type": content_type},
+        )
+        seen = problem(response, 415, "unsupported_media_type")
+        assert "application/json" in seen["detail"]
+    assert (await scenario.rights(siren))["status"] == "none"
 
 
 async def test_x3_roles_each_do_only_their_part(scenario, client) -> None:
@@ -115,9 +191,9 @@ async def test_bad_input_is_a_problem_with_a_code(scenario, client) -> None:
     cases = [
         # malformed identifiers
         (await client.get("/structures/123456789", headers=staff), 422, "M1"),
-        (await client.get("/structures/abc", headers=staff), 422, "M1"),
+        (await client.get("/structures/abc", headers=staff), 422, "validation"),
         (await client.get("/rights/12345678901234", headers=staff), 422, "M1"),
-        (await client.get("/rights/xyz", headers=staff), 422, "M1"),
+        (await client.get("/rights/xyz", headers=staff), 422, "validation"),
         (await client.post("/structures", json=body("732829321"), headers=staff), 422, "M1"),
         (
             await client.post(

@@ -13,9 +13,9 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from membership.handlers import run_lapses
-from membership.scheduler import lapse_memberships
+from membership.scheduler import lapse_for, lapse_memberships
 from shared.contracts import CreditNoteIssued, InvoicePaid
+from shared.messaging.outbox import AggregateRef
 from shared.testing.helpers import wait_until
 
 pytestmark = pytest.mark.integration
@@ -37,9 +37,9 @@ def paid_event(
 
 
 async def test_x2_approval_publishes_membership_approved_through_outbox_and_relay(
-    scenario, relay, listen
+    scenario, relay, peer
 ) -> None:
-    queue = await listen("membership.approved.v1")
+    queue = await peer.listen("membership.approved.v1")
     siren = await scenario.register()
     application = await scenario.apply(siren, 2026, "simple")
     membership_id = await scenario.approve(application["id"])
@@ -59,16 +59,16 @@ async def test_x2_approval_publishes_membership_approved_through_outbox_and_rela
 
 
 async def test_x2_invoice_paid_on_the_broker_activates_once_even_delivered_twice(
-    scenario, consumer, publish
+    scenario, consumer, peer
 ) -> None:
     siren = await scenario.register()
     application = await scenario.apply(siren, 2026, "premium")
     membership_id = await scenario.approve(application["id"])
 
     event = paid_event(siren, membership_id, date(2026, 3, 12))
-    envelope = await publish(event)
-    await publish(event, envelope)  # the same message delivered again
-    await publish(event)  # the same payment under another message id
+    envelope = await peer.publish(event)
+    await peer.publish(event, envelope)  # the same message delivered again
+    await peer.publish(event)  # the same payment under another message id
 
     async def activated() -> bool:
         return (
@@ -87,7 +87,7 @@ async def test_x2_invoice_paid_on_the_broker_activates_once_even_delivered_twice
     assert rights["status"] == "active"
 
     # A credit note arriving after payment does not withdraw an active membership.
-    await publish(
+    await peer.publish(
         CreditNoteIssued(
             credit_note_id=uuid4(),
             number="AV-2026-0009",
@@ -106,10 +106,55 @@ async def test_x2_invoice_paid_on_the_broker_activates_once_even_delivered_twice
     assert (await scenario.rights(siren, date(2026, 3, 21)))["status"] == "active"
 
 
-async def test_x2_lapse_scheduler_publishes_membership_lapsed_once_when_run_twice(
-    scenario, runtime, relay, listen
+async def test_x2_a_stale_invoice_paid_after_its_credit_note_does_not_activate(
+    scenario, runtime, consumer, peer
 ) -> None:
-    queue = await listen("membership.lapsed.v1")
+    """The invoice's versions order billing's facts about it, whatever the queues do: the
+    credit note (v3) applied first, the payment it superseded (v2) is dropped as stale."""
+    siren = await scenario.register()
+    application = await scenario.apply(siren, 2026, "simple")
+    membership_id = await scenario.approve(application["id"])
+    paid = paid_event(siren, membership_id, date(2026, 3, 12))
+    credit_note = CreditNoteIssued(
+        credit_note_id=uuid4(),
+        number="AV-2026-0010",
+        invoice_id=paid.invoice_id,
+        invoice_number=paid.number,
+        siren=siren,
+        kind="membership_new",
+        subject_id=membership_id,
+        amount=Decimal("100.00"),
+        cancels_invoice=True,
+        reason="cancelled",
+        issued_on=date(2026, 3, 13),
+    )
+    stale_before = runtime.consumers.stats.stale
+
+    async def states() -> list[str]:
+        response = await scenario.client.get(
+            f"/structures/{siren}/memberships", headers=scenario.staff
+        )
+        return [m["state"] for m in response.json()]
+
+    async def withdrawn() -> bool:
+        return await states() == ["withdrawn"]
+
+    async def dropped() -> bool:
+        return runtime.consumers.stats.stale > stale_before
+
+    await peer.publish(credit_note, aggregate=AggregateRef.of(paid.invoice_id, 3))
+    await wait_until(withdrawn)
+    await peer.publish(paid, aggregate=AggregateRef.of(paid.invoice_id, 2))
+    await wait_until(dropped)
+    assert await states() == ["withdrawn"]
+    assert await scenario.outbox("MembershipActivated", membership_id=str(membership_id)) == []
+    assert (await scenario.rights(siren, date(2026, 3, 14)))["status"] == "none"
+
+
+async def test_x2_lapse_scheduler_publishes_membership_lapsed_once_when_run_twice(
+    scenario, runtime, relay, peer
+) -> None:
+    queue = await peer.listen("membership.lapsed.v1")
     siren = await scenario.register()
     membership_id = await scenario.member_of(siren, 2025)
 
@@ -127,11 +172,7 @@ async def test_x2_lapse_scheduler_publishes_membership_lapsed_once_when_run_twic
     assert lapsed[0]["payload"]["lapsed_on"] == "2026-01-01"
     assert lapsed[0]["payload"]["reason"] == "not_renewed"
     # A third run, later, still finds nothing to do for it.
-    assert [
-        x
-        for x in await run_lapses(runtime.uow, date(2026, 3, 1), scenario.clock.now())
-        if x.siren == siren
-    ] == []
+    assert [x for x in await lapse_for(runtime, date(2026, 3, 1)) if x.siren == siren] == []
 
 
 async def test_m4_lapse_command_catches_up_a_given_date(scenario, runtime) -> None:

@@ -20,7 +20,6 @@ from membership.domain.applications import (
     renewal_changes,
 )
 from membership.domain.campaign import calls_to_make, check_campaign_year
-from membership.domain.errors import ConflictError, DomainError
 from membership.domain.identifiers import (
     department_of,
     ensure_eligible,
@@ -46,6 +45,7 @@ from membership.domain.validity import (
     status_at,
     valid_until,
 )
+from shared.errors import Conflict, RuleViolated
 
 LA_ROCHELLE = "17300"  # Charente-Maritime
 LA_ROCHE_SUR_YON = "85191"  # Vendée
@@ -88,7 +88,7 @@ def renewal(year: int, submitted_on: date, *, paid_on: date | None = None) -> Me
     )
 
 
-def rule_of(excinfo: pytest.ExceptionInfo[DomainError]) -> str:
+def rule_of(excinfo: pytest.ExceptionInfo[RuleViolated]) -> str:
     return excinfo.value.rule
 
 
@@ -96,14 +96,14 @@ def rule_of(excinfo: pytest.ExceptionInfo[DomainError]) -> str:
 
 
 def test_m1_luhn_invalid_siren_refused() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         parse_siren("732829321")
     assert rule_of(excinfo) == "M1"
 
 
 @pytest.mark.parametrize("raw", ["12345678", "1234567890", "73282932A", ""])
 def test_m1_malformed_siren_refused(raw: str) -> None:
-    with pytest.raises(DomainError):
+    with pytest.raises(RuleViolated):
         parse_siren(raw)
 
 
@@ -112,7 +112,7 @@ def test_m1_valid_siren_accepted_and_compacted() -> None:
 
 
 def test_m1_luhn_invalid_siret_refused() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         parse_siret("73282932000075")
     assert rule_of(excinfo) == "M1"
     assert parse_siret("73282932000074") == "73282932000074"
@@ -122,7 +122,7 @@ def test_m1_la_poste_siret_exception_accepted() -> None:
     # La Poste's establishments: the digit sum is a multiple of 5, not a Luhn number.
     assert parse_siret("35600000000001") == "35600000000001"
     assert parse_siret("35600000000048") == "35600000000048"  # head office: Luhn
-    with pytest.raises(DomainError):
+    with pytest.raises(RuleViolated):
         parse_siret("35600000000002")
 
 
@@ -131,7 +131,7 @@ def test_m1_charente_maritime_commune_accepted() -> None:
 
 
 def test_m1_vendee_commune_refused_naming_the_department() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         ensure_eligible(LA_ROCHE_SUR_YON)
     assert rule_of(excinfo) == "M1"
     assert "85 (Vendée)" in excinfo.value.detail
@@ -139,7 +139,7 @@ def test_m1_vendee_commune_refused_naming_the_department() -> None:
 
 def test_m1_applying_establishment_in_region_suffices() -> None:
     ensure_eligible(PARIS, BORDEAUX)
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         ensure_eligible(PARIS, LA_ROCHE_SUR_YON)
     assert "75 (Paris)" in excinfo.value.detail
     assert "85 (Vendée)" in excinfo.value.detail
@@ -149,24 +149,24 @@ def test_m1_corsica_and_overseas_departments() -> None:
     assert department_of("2A004") == "2A"
     assert department_of("2b033") == "2B"
     assert department_of("97411") == "974"
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         ensure_eligible("2A004")
     assert "2A (Corse-du-Sud)" in excinfo.value.detail
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         ensure_eligible("97411")
     assert "974 (La Réunion)" in excinfo.value.detail
 
 
 @pytest.mark.parametrize("raw", ["3306", "330633", "2C004", "ABCDE", ""])
 def test_m1_malformed_insee_code_refused(raw: str) -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         department_of(raw)
     assert rule_of(excinfo) == "M1"
 
 
 def test_m1_postal_code_kept_but_not_deciding() -> None:
     assert parse_postal_code("17000") == "17000"
-    with pytest.raises(DomainError):
+    with pytest.raises(RuleViolated):
         parse_postal_code("1700")
     # Decided on the INSEE code alone: a postal code is not even asked for.
     ensure_eligible(BORDEAUX)
@@ -183,7 +183,7 @@ def test_m2_simple_100_premium_150() -> None:
 
 
 def test_m2_unknown_plan_refused() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         parse_plan("gold")
     assert rule_of(excinfo) == "M2"
     assert parse_plan("premium") is Plan.PREMIUM
@@ -194,7 +194,7 @@ def test_m2_unknown_plan_refused() -> None:
     [("100.001", "150"), ("-1", "150"), ("150", "100"), ("NaN", "150")],
 )
 def test_m2_tariff_amounts_are_euros_and_cents(simple: str, premium: str) -> None:
-    with pytest.raises(DomainError):
+    with pytest.raises(RuleViolated):
         Tariff(2025, Decimal(simple), Decimal(premium), Decimal("50"))
 
 
@@ -228,11 +228,11 @@ def test_m3_rights_start_on_payment() -> None:
 
 
 def test_m3_one_application_per_structure_and_year() -> None:
-    with pytest.raises(ConflictError) as excinfo:
+    with pytest.raises(Conflict) as excinfo:
         check_no_duplicate(2026, [ApplicationStatus.PENDING_REVIEW])
     assert rule_of(excinfo) == "M3"
     assert excinfo.value.status == 409
-    with pytest.raises(ConflictError):
+    with pytest.raises(Conflict):
         check_no_duplicate(2026, [ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN])
     check_no_duplicate(2026, [ApplicationStatus.REJECTED])
 
@@ -241,7 +241,7 @@ def test_m3_apply_for_the_current_year_only_outside_campaign() -> None:
     today = date(2026, 3, 10)
     check_application_year(2026, today, [])
     for year in (2025, 2028):
-        with pytest.raises(DomainError) as excinfo:
+        with pytest.raises(RuleViolated) as excinfo:
             check_application_year(year, today, [2028])
         assert rule_of(excinfo) == "M3"
 
@@ -354,7 +354,7 @@ def test_m4_renewal_withdrawn_during_grace_ends_status() -> None:
 
 
 def test_m5_new_membership_needs_three_real_texts() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         check_texts(Texts(TEXT, "Formation", None))
     assert rule_of(excinfo) == "M5"
     assert "activity" in excinfo.value.detail
@@ -369,7 +369,7 @@ def test_m5_structure_never_member_applies_anew() -> None:
 
 
 def test_m5_rejection_says_why() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         check_reason("  non ")
     assert rule_of(excinfo) == "M5"
     assert check_reason("  Activité hors du champ de l'agence. ") == (
@@ -379,7 +379,7 @@ def test_m5_rejection_says_why() -> None:
 
 def test_m5_decided_application_cannot_be_decided_again() -> None:
     check_decidable(ApplicationStatus.PENDING_REVIEW, Kind.NEW)
-    with pytest.raises(ConflictError) as excinfo:
+    with pytest.raises(Conflict) as excinfo:
         check_decidable(ApplicationStatus.APPROVED, Kind.NEW)
     assert rule_of(excinfo) == "M5"
 
@@ -394,7 +394,7 @@ def test_m5_pending_application_makes_status_pending() -> None:
 
 def test_m6_member_of_previous_year_renews_without_review() -> None:
     assert kind_for(2026, [2025]) is Kind.RENEWAL
-    with pytest.raises(ConflictError) as excinfo:
+    with pytest.raises(Conflict) as excinfo:
         check_decidable(ApplicationStatus.PROCESSED, Kind.RENEWAL)
     assert rule_of(excinfo) == "M6"
 
@@ -410,7 +410,7 @@ def test_m6_renewal_summary_shows_plan_changes() -> None:
 
 
 def test_m7_beneficiary_siret_of_another_siren_refused() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         ensure_establishment_of("732829320", "55210055400013")
     assert rule_of(excinfo) == "M7"
     assert "552100554" in excinfo.value.detail
@@ -432,14 +432,14 @@ def test_m8_one_call_per_main_structure_never_twice() -> None:
 def test_m8_campaign_for_next_year() -> None:
     today = date(2025, 11, 15)
     check_campaign_year(2026, today)
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         check_campaign_year(2027, today)
     assert rule_of(excinfo) == "M8"
 
 
 def test_m8_next_year_applications_open_with_the_campaign() -> None:
     today = date(2025, 11, 15)
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         check_application_year(2026, today, [])
     assert rule_of(excinfo) == "M8"
     check_application_year(2026, today, [2026])
@@ -468,7 +468,7 @@ def test_m9_lab_studio_for_training_organisation_with_valid_qualiopi() -> None:
 
 
 def test_m9_only_a_training_organisation_records_qualiopi() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         check_certificate(
             training_organisation=False,
             number="Q-2024-123",
@@ -490,7 +490,7 @@ def test_m9_only_a_training_organisation_records_qualiopi() -> None:
 def test_m9_activity_declaration_number_required() -> None:
     assert parse_activity_declaration("75 33 12345 33") == "75331234533"
     for raw in (None, "", "123"):
-        with pytest.raises(DomainError):
+        with pytest.raises(RuleViolated):
             parse_activity_declaration(raw)
 
 
@@ -503,17 +503,17 @@ def test_m10_paid_simple_membership_upgrades_for_the_difference() -> None:
 
 
 def test_m10_no_downgrade_within_a_year() -> None:
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         check_upgrade(current=Plan.PREMIUM, target=Plan.SIMPLE, paid=True, upgrade_pending=False)
     assert rule_of(excinfo) == "M10"
 
 
 def test_m10_unpaid_or_already_requested_upgrade_refused() -> None:
-    with pytest.raises(DomainError):
+    with pytest.raises(RuleViolated):
         check_upgrade(current=Plan.SIMPLE, target=Plan.PREMIUM, paid=False, upgrade_pending=False)
-    with pytest.raises(ConflictError):
+    with pytest.raises(Conflict):
         check_upgrade(current=Plan.SIMPLE, target=Plan.PREMIUM, paid=True, upgrade_pending=True)
-    with pytest.raises(ConflictError):
+    with pytest.raises(Conflict):
         check_upgrade(current=Plan.PREMIUM, target=Plan.PREMIUM, paid=True, upgrade_pending=False)
 
 
@@ -577,6 +577,6 @@ def test_m11_every_member_has_the_extranet_and_no_one_else() -> None:
 def test_m4_lapse_run_never_ahead_of_the_calendar() -> None:
     check_lapse_day(date(2026, 2, 16), date(2026, 2, 16))
     check_lapse_day(date(2026, 1, 1), date(2026, 2, 16))
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(RuleViolated) as excinfo:
         check_lapse_day(date(2026, 2, 17), date(2026, 2, 16))
     assert rule_of(excinfo) == "M4"

@@ -2,6 +2,11 @@
 
 from fastapi import APIRouter
 
-from membership.api import admin, applications, structures
+from membership.api import admin, applications, memberships, structures
 
-routers: list[APIRouter] = [structures.router, applications.router, admin.router]
+routers: list[APIRouter] = [
+    structures.router,
+    memberships.router,
+    applications.router,
+    admin.router,
+]

@@ -25,6 +25,12 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Out(BaseModel):
+    """A response body, read from a record's attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 class AddressIn(_In):
     siret: Ident
     name: Text | None = None
@@ -65,7 +71,7 @@ class StructurePatch(_In):
     insee_code: Ident | None = None
 
 
-class EstablishmentOut(BaseModel):
+class EstablishmentOut(_Out):
     siret: str
     name: str
     role: str
@@ -74,7 +80,7 @@ class EstablishmentOut(BaseModel):
     insee_code: str | None
 
 
-class StructureOut(BaseModel):
+class StructureOut(_Out):
     siren: str
     legal_name: str
     legal_form: str
@@ -92,6 +98,21 @@ class StructureOut(BaseModel):
     qualiopi_number: str | None
     qualiopi_valid_until: date | None
     establishments: list[EstablishmentOut]
+
+
+class StructureSummaryOut(_Out):
+    """A structure as a list shows it: who, and where its head office is."""
+
+    siren: str
+    legal_name: str
+    legal_form: str
+    public_body: bool
+    training_organisation: bool
+    head_office_siret: str
+    postal_code: str
+    city: str
+    insee_code: str
+    email: str | None
 
 
 class BeneficiaryIn(_In):
@@ -122,7 +143,7 @@ class ApplicationIn(_In):
     texts: TextsIn = Field(default_factory=TextsIn)
 
 
-class ApplicationOut(BaseModel):
+class ApplicationOut(_Out):
     id: UUID
     siren: str
     legal_name: str | None = None
@@ -143,7 +164,7 @@ class RejectIn(_In):
     reason: Annotated[str, StringConstraints(max_length=2000), AfterValidator(without_nul)]
 
 
-class MembershipOut(BaseModel):
+class MembershipOut(_Out):
     id: UUID
     siren: str
     year: int
@@ -161,12 +182,12 @@ class UpgradeIn(_In):
     plan: Annotated[str, StringConstraints(max_length=40)]
 
 
-class UpgradeOut(BaseModel):
+class UpgradeOut(_Out):
     upgrade_id: UUID
     amount: Decimal
 
 
-class RightsOut(BaseModel):
+class RightsOut(_Out):
     siren: str
     resolved_from_siret: str | None
     on: date
@@ -179,7 +200,7 @@ class RightsOut(BaseModel):
     beneficiary_sirets: list[str]
 
 
-class RenewalLine(BaseModel):
+class RenewalLine(_Out):
     application_id: UUID
     siren: str
     legal_name: str
@@ -192,7 +213,7 @@ class RenewalLine(BaseModel):
     changes: list[str]
 
 
-class RenewalReport(BaseModel):
+class RenewalReport(_Out):
     year: int
     count: int
     renewals: list[RenewalLine]
@@ -204,7 +225,7 @@ class TariffIn(_In):
     upgrade: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
 
 
-class TariffOut(BaseModel):
+class TariffOut(_Out):
     year: int
     simple: Decimal
     premium: Decimal
@@ -213,13 +234,13 @@ class TariffOut(BaseModel):
     updated_by: str | None
 
 
-class CampaignOut(BaseModel):
+class CampaignOut(_Out):
     year: int
     calls_created: int
     calls_total: int
 
 
-class DuesCallOut(BaseModel):
+class DuesCallOut(_Out):
     siren: str
     siret: str
     legal_name: str
@@ -234,7 +255,7 @@ class LapseRunIn(_In):
     on: date | None = None
 
 
-class LapsedOut(BaseModel):
+class LapsedOut(_Out):
     membership_id: UUID
     siren: str
     year: int
@@ -242,6 +263,6 @@ class LapsedOut(BaseModel):
     reason: str
 
 
-class LapseRunOut(BaseModel):
+class LapseRunOut(_Out):
     on: date
     lapsed: list[LapsedOut]

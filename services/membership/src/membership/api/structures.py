@@ -1,185 +1,188 @@
-"""Structures, their establishments and beneficiaries (M1, M7), Qualiopi (M9), plan upgrade
-(M10), memberships and rights at a date."""
+"""Structures, their establishments and beneficiaries (M1, M7), Qualiopi (M9)."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import asdict
 from typing import Annotated
-from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from membership import handlers
-from membership.api.deps import Actor, Reader, Runtime, Siren, ensure_can_act, ensure_can_read
+from membership.api.deps import (
+    SIREN_PATTERN,
+    Actor,
+    BoardOrStaff,
+    Reader,
+    Runtime,
+    Siren,
+    Siret,
+    ensure_can_act,
+    ensure_can_read,
+)
 from membership.api.schemas import (
     AddressIn,
     BeneficiaryIn,
     EstablishmentOut,
-    MembershipOut,
     QualiopiIn,
-    RightsOut,
     StructureIn,
     StructureOut,
     StructurePatch,
-    UpgradeIn,
-    UpgradeOut,
+    StructureSummaryOut,
 )
 from membership.domain.identifiers import parse_siren
+from membership.use_cases import structures
+from membership.use_cases.ports import MembershipUoW
+from shared.openapi import problem_responses
+from shared.pagination import Page, Paging
+from shared.text import ClientText
 
 router = APIRouter(tags=["structures"])
 
+#: A structure of the path: not the caller's (X3) or not registered, or its SIREN fails M1.
+_STRUCTURE = {404: ["not_found"], 422: ["M1"]}
 
-async def _view(runtime: Runtime, siren: str) -> StructureOut:
-    async with runtime.uow() as uow:
-        view = await handlers.structure_view(uow, siren)
-    return StructureOut(
-        **{k: view.structure[k] for k in StructureOut.model_fields if k != "establishments"},
-        establishments=[EstablishmentOut.model_validate(dict(e)) for e in view.establishments],
+
+async def _view(uow: MembershipUoW, siren: str) -> StructureOut:
+    view = await structures.structure_view(uow, siren)
+    return StructureOut.model_validate(
+        {
+            **asdict(view.structure),
+            "establishments": [EstablishmentOut.model_validate(e) for e in view.establishments],
+        }
     )
 
 
-@router.post("/structures", status_code=status.HTTP_201_CREATED, response_model=StructureOut)
+def _address(a: AddressIn) -> structures.Address:
+    return structures.Address(**a.model_dump())
+
+
+@router.post(
+    "/structures",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StructureOut,
+    responses=problem_responses({404: ["not_found"], 409: ["conflict"], 422: ["M1", "M9"]}),
+)
 async def register_structure(body: StructureIn, runtime: Runtime, caller: Actor) -> StructureOut:
     """Register a structure of Nouvelle-Aquitaine (M1)."""
     siren = parse_siren(body.siren)
     ensure_can_act(caller, siren)
-
-    def address(a: AddressIn) -> handlers.Address:
-        return handlers.Address(**a.model_dump())
-
-    command = handlers.NewStructure(
+    command = structures.NewStructure(
         **body.model_dump(exclude={"head_office", "applying_establishment", "siren"}),
         siren=siren,
-        head_office=address(body.head_office),
+        head_office=_address(body.head_office),
         applying_establishment=(
-            address(body.applying_establishment) if body.applying_establishment else None
+            _address(body.applying_establishment) if body.applying_establishment else None
         ),
     )
+    async with runtime.transaction() as uow:
+        await structures.register_structure(uow, command)
+        return await _view(uow, siren)
+
+
+@router.get("/structures", response_model=Page[StructureSummaryOut])
+async def list_structures(
+    runtime: Runtime,
+    caller: BoardOrStaff,
+    page: Paging,
+    name: Annotated[
+        ClientText | None, Query(max_length=200, description="A part of the name, any case")
+    ] = None,
+    siren: Annotated[str | None, Query(pattern=SIREN_PATTERN)] = None,
+    commune: Annotated[
+        ClientText | None,
+        Query(max_length=100, description="The head office's city (any case) or INSEE code"),
+    ] = None,
+) -> Page[StructureSummaryOut]:
+    """The registered structures, by name, for staff and the board."""
     async with runtime.uow() as uow:
-        await handlers.register_structure(uow, command, runtime.clock.now())
-    return await _view(runtime, siren)
+        listing = await uow.structures.list_structures(
+            name=name, siren=siren, commune=commune, limit=page.limit, offset=page.offset
+        )
+    return Page[StructureSummaryOut].of(
+        listing.items, listing.total, page, StructureSummaryOut.model_validate
+    )
 
 
-@router.get("/structures/{siren}", response_model=StructureOut)
+@router.get(
+    "/structures/{siren}", response_model=StructureOut, responses=problem_responses(_STRUCTURE)
+)
 async def get_structure(siren: Siren, runtime: Runtime, caller: Reader) -> StructureOut:
     ensure_can_read(caller, siren)
-    return await _view(runtime, siren)
+    async with runtime.uow() as uow:
+        return await _view(uow, siren)
 
 
-@router.patch("/structures/{siren}", response_model=StructureOut)
+@router.patch(
+    "/structures/{siren}",
+    response_model=StructureOut,
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"], 422: ["M1", "M9"]}),
+)
 async def update_structure(
     siren: Siren, body: StructurePatch, runtime: Runtime, caller: Actor
 ) -> StructureOut:
     """Change contacts, legal details or the head office address (M1 checked again)."""
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.update_structure(
-            uow, siren, handlers.StructureChanges(**body.model_dump()), runtime.clock.now()
+    async with runtime.transaction() as uow:
+        await structures.update_structure(
+            uow, siren, structures.StructureChanges(**body.model_dump())
         )
-    return await _view(runtime, siren)
+        return await _view(uow, siren)
 
 
 @router.post(
     "/structures/{siren}/beneficiaries",
     status_code=status.HTTP_201_CREATED,
     response_model=StructureOut,
+    responses=problem_responses({**_STRUCTURE, 409: ["M7", "conflict"], 422: ["M1", "M7"]}),
 )
 async def add_beneficiary(
     siren: Siren, body: BeneficiaryIn, runtime: Runtime, caller: Actor
 ) -> StructureOut:
     """Declare a secondary establishment sharing the member's SIREN (M7)."""
     ensure_can_act(caller, siren)
-    address = body.model_dump(exclude={"siret", "name"}, exclude_none=True)
-    async with runtime.uow() as uow:
-        await handlers.add_beneficiary(
-            uow, siren, body.siret, body.name, runtime.clock.now(), address
-        )
-    return await _view(runtime, siren)
+    address = structures.EstablishmentAddress(**body.model_dump(exclude={"siret", "name"}))
+    async with runtime.transaction() as uow:
+        await structures.add_beneficiary(uow, siren, body.siret, body.name, address)
+        return await _view(uow, siren)
 
 
-@router.delete("/structures/{siren}/beneficiaries/{siret}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/structures/{siren}/beneficiaries/{siret}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"]}),
+)
 async def remove_beneficiary(
-    siren: Siren, siret: Annotated[str, Path(max_length=20)], runtime: Runtime, caller: Actor
+    siren: Siren, siret: Siret, runtime: Runtime, caller: Actor
 ) -> Response:
+    """The establishment no longer shares the member's rights (M7)."""
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.remove_beneficiary(uow, siren, siret, runtime.clock.now())
+    async with runtime.transaction() as uow:
+        await structures.remove_beneficiary(uow, siren, siret)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.put("/structures/{siren}/qualiopi", response_model=StructureOut)
+@router.put(
+    "/structures/{siren}/qualiopi",
+    response_model=StructureOut,
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"], 422: ["M1", "M9"]}),
+)
 async def set_qualiopi(
     siren: Siren, body: QualiopiIn, runtime: Runtime, caller: Actor
 ) -> StructureOut:
     """Record or update the Qualiopi certificate of a training organisation (M9)."""
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.set_qualiopi(
-            uow, siren, body.certificate_number, body.valid_until, runtime.clock.now()
-        )
-    return await _view(runtime, siren)
+    async with runtime.transaction() as uow:
+        await structures.set_qualiopi(uow, siren, body.certificate_number, body.valid_until)
+        return await _view(uow, siren)
 
 
-@router.delete("/structures/{siren}/qualiopi", response_model=StructureOut)
-async def remove_qualiopi(siren: Siren, runtime: Runtime, caller: Actor) -> StructureOut:
-    ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.set_qualiopi(uow, siren, None, None, runtime.clock.now())
-    return await _view(runtime, siren)
-
-
-@router.get("/structures/{siren}/memberships", response_model=list[MembershipOut])
-async def memberships(siren: Siren, runtime: Runtime, caller: Reader) -> list[MembershipOut]:
-    ensure_can_read(caller, siren)
-    async with runtime.uow() as uow:
-        await handlers.structure_view(uow, siren)
-        rows = await uow.repo.memberships_of(siren)
-    return [MembershipOut.model_validate(dict(r)) for r in rows]
-
-
-@router.post(
-    "/structures/{siren}/upgrade", status_code=status.HTTP_201_CREATED, response_model=UpgradeOut
+@router.delete(
+    "/structures/{siren}/qualiopi",
+    response_model=StructureOut,
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"]}),
 )
-async def request_upgrade(
-    siren: Siren, body: UpgradeIn, runtime: Runtime, caller: Actor
-) -> UpgradeOut:
-    """Simple → premium for the current year, for the difference (M10)."""
+async def remove_qualiopi(siren: Siren, runtime: Runtime, caller: Actor) -> StructureOut:
+    """Remove the certificate, whoever holds it (never refused, M9)."""
     ensure_can_act(caller, siren)
-    async with runtime.uow() as uow:
-        upgrade_id, amount = await handlers.request_upgrade(
-            uow, siren, body.plan, runtime.clock.now()
-        )
-    return UpgradeOut(upgrade_id=upgrade_id, amount=amount)
-
-
-@router.get("/rights/{identifier}", response_model=RightsOut)
-async def rights(
-    identifier: str,
-    runtime: Runtime,
-    caller: Reader,
-    on: Annotated[date | None, Query(description="The date (default: today)")] = None,
-) -> RightsOut:
-    """Status and rights of a structure (SIREN) or of a declared establishment (SIRET) at a
-    date: none, pending, active, grace or lapsed (M3, M4), with what member status gives."""
-    compact = identifier.replace(" ", "")
-    if len(compact) in (9, 14) and compact.isdigit():
-        # Scope check on the SIREN part first: a SIRET starts with its structure's SIREN (M7).
-        ensure_can_read(caller, compact[:9])
-    day = on or runtime.clock.today()
-    async with runtime.uow() as uow:
-        siren, siret = await handlers.resolve_siren(uow, compact)
-        ensure_can_read(caller, siren)
-        view = await handlers.rights_at(uow, siren, day)
-    st = view.status
-    return RightsOut(
-        siren=siren,
-        resolved_from_siret=siret,
-        on=day,
-        status=st.status.value,
-        plan=st.plan.value if st.plan else None,
-        membership_id=(UUID(st.membership.key) if st.membership and st.membership.key else None),
-        valid_until=st.valid_until,
-        grace_until=st.grace_until,
-        rights=vars(view.rights),
-        beneficiary_sirets=view.beneficiary_sirets,
-    )
+    async with runtime.transaction() as uow:
+        await structures.set_qualiopi(uow, siren, None, None)
+        return await _view(uow, siren)

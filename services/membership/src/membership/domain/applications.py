@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from membership.domain.errors import ConflictError, DomainError
+from shared.errors import Conflict, RuleViolated
 
 #: A "real text, not a word" (M5, decision): at least this many characters and words.
 MIN_TEXT_CHARS = 30
@@ -43,7 +43,7 @@ def check_texts(texts: Texts) -> None:
         if len(value) < MIN_TEXT_CHARS or len(value.split()) < MIN_TEXT_WORDS:
             problems.append(name)
     if problems:
-        raise DomainError(
+        raise RuleViolated(
             "M5",
             "A new membership needs a detailed description of the structure, its activity and "
             f"its motivations (each at least {MIN_TEXT_CHARS} characters and {MIN_TEXT_WORDS} "
@@ -54,7 +54,7 @@ def check_texts(texts: Texts) -> None:
 def check_reason(reason: str) -> str:
     value = reason.strip()
     if len(value) < MIN_REASON_CHARS:
-        raise DomainError("M5", f"A rejection says why (at least {MIN_REASON_CHARS} characters).")
+        raise RuleViolated("M5", f"A rejection says why (at least {MIN_REASON_CHARS} characters).")
     return value
 
 
@@ -70,12 +70,12 @@ def check_application_year(year: int, today: date, campaign_years: Collection[in
     if year == today.year + 1 and year in campaign_years:
         return
     if year == today.year + 1:
-        raise DomainError(
+        raise RuleViolated(
             "M8",
             f"Applications for {year} open with the renewal campaign for {year}, "
             "which has not started yet.",
         )
-    raise DomainError("M3", f"One applies for the current year ({today.year}), not for {year}.")
+    raise RuleViolated("M3", f"One applies for the current year ({today.year}), not for {year}.")
 
 
 def check_no_duplicate(year: int, existing: Collection[ApplicationStatus]) -> None:
@@ -85,17 +85,17 @@ def check_no_duplicate(year: int, existing: Collection[ApplicationStatus]) -> No
     """
     blocking = [s for s in existing if s is not ApplicationStatus.REJECTED]
     if blocking:
-        raise ConflictError(
-            "M3",
+        raise Conflict(
             f"This structure already has an application for {year} ({blocking[0].value}).",
+            rule="M3",
         )
 
 
 def check_decidable(status: ApplicationStatus, kind: Kind) -> None:
     if kind is not Kind.NEW:
-        raise ConflictError("M6", "A renewal is processed without a board decision.")
+        raise Conflict("A renewal is processed without a board decision.", rule="M6")
     if status is not ApplicationStatus.PENDING_REVIEW:
-        raise ConflictError("M5", f"This application was already decided ({status.value}).")
+        raise Conflict(f"This application was already decided ({status.value}).", rule="M5")
 
 
 def renewal_changes(previous_plan: str | None, previous_premium: bool, plan: str) -> list[str]:

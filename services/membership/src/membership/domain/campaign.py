@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date
 
-from membership.domain.errors import DomainError
+from shared.errors import RuleViolated
 
 
 def check_campaign_year(year: int, today: date) -> None:
     """A campaign calls the current year's members for next year (or late, for this year)."""
     if year not in (today.year, today.year + 1):
-        raise DomainError(
+        raise RuleViolated(
             "M8",
             f"A renewal campaign is run for next year ({today.year + 1}) or, late, for the "
             f"current one ({today.year}); not for {year}.",

@@ -8,7 +8,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from membership.domain.errors import DomainError
+from shared.errors import RuleViolated
 
 #: Departments of Nouvelle-Aquitaine (M1).
 REGION_DEPARTMENTS = frozenset(
@@ -52,7 +52,7 @@ def parse_siren(raw: str) -> str:
     try:
         return str(stdnum_siren.validate(raw))
     except ValidationError as exc:
-        raise DomainError(
+        raise RuleViolated(
             "M1", f"{raw!r} is not a valid SIREN (9 digits with a Luhn check digit): {exc}"
         ) from None
 
@@ -62,7 +62,7 @@ def parse_siret(raw: str) -> str:
     try:
         return str(stdnum_siret.validate(raw))
     except ValidationError as exc:
-        raise DomainError(
+        raise RuleViolated(
             "M1", f"{raw!r} is not a valid SIRET (14 digits with a valid check): {exc}"
         ) from None
 
@@ -70,7 +70,7 @@ def parse_siret(raw: str) -> str:
 def parse_postal_code(raw: str) -> str:
     value = raw.strip()
     if not _POSTAL.match(value):
-        raise DomainError("M1", f"{raw!r} is not a French postal code (5 digits).")
+        raise RuleViolated("M1", f"{raw!r} is not a French postal code (5 digits).")
     return value
 
 
@@ -78,7 +78,7 @@ def department_of(insee_code: str) -> str:
     """The department of an INSEE commune code: ``2A``/``2B`` in Corsica, 3 digits overseas."""
     code = insee_code.strip().upper()
     if not _INSEE.match(code):
-        raise DomainError(
+        raise RuleViolated(
             "M1",
             f"{insee_code!r} is not an INSEE commune code (5 characters, 2A/2B in Corsica).",
         )
@@ -103,7 +103,7 @@ def ensure_eligible(head_office_insee: str, establishment_insee: str | None = No
     if any(d in REGION_DEPARTMENTS for d in found):
         return
     where = " and ".join(describe_department(d) for d in found)
-    raise DomainError(
+    raise RuleViolated(
         "M1",
         f"The structure is not in Nouvelle-Aquitaine: commune code(s) in department {where}; "
         "the head office or the applying establishment must be in departments "
@@ -115,7 +115,7 @@ def ensure_eligible(head_office_insee: str, establishment_insee: str | None = No
 def ensure_establishment_of(siren: str, siret: str, *, rule: str = "M7") -> None:
     """M7: an establishment (beneficiary) shares its structure's SIREN."""
     if siret[:9] != siren:
-        raise DomainError(
+        raise RuleViolated(
             rule,
             f"SIRET {siret} belongs to SIREN {siret[:9]}, not to {siren}: only establishments "
             "sharing the member's SIREN can be declared.",

@@ -20,8 +20,8 @@ from enum import StrEnum
 from typing import Literal
 
 from membership.domain.applications import Kind
-from membership.domain.errors import DomainError
 from membership.domain.plans import MIN_YEAR, Plan
+from shared.errors import RuleViolated
 
 LapseReason = Literal["not_renewed", "renewal_unpaid", "withdrawn"]
 
@@ -206,6 +206,6 @@ def lapse_on_withdrawal(
 def check_lapse_day(on: date, today: date) -> None:
     """A lapse run (M4) is for today or a past day (a catch-up), never ahead of the calendar."""
     if on > today:
-        raise DomainError("M4", f"A lapse run cannot be for a future day ({on} > {today}).")
+        raise RuleViolated("M4", f"A lapse run cannot be for a future day ({on} > {today}).")
     if on.year < MIN_YEAR:
-        raise DomainError("M4", f"{on} is out of range.")
+        raise RuleViolated("M4", f"{on} is out of range.")
