@@ -12,6 +12,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+#: The members every problem document has: an extra member of one of these names would
+#: replace it (a ``status`` extra turning the document's HTTP status into a word...).
+PROBLEM_MEMBERS = frozenset(
+    {"type", "title", "status", "detail", "code", "correlation_id", "instance"}
+)
+
+
+def extra_members(extra: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``extra`` as a problem document's additional members; a reserved name is a bug."""
+    members = dict(extra or {})
+    clashing = sorted(PROBLEM_MEMBERS & members.keys())
+    if clashing:
+        raise TypeError(
+            f"{', '.join(clashing)}: a member of every problem document; name it otherwise"
+        )
+    return members
+
 
 class DomainError(Exception):
     """Base of every error a client may cause; ``status`` is the HTTP status it maps to."""
@@ -26,7 +43,7 @@ class DomainError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.code = code or self.default_code
-        self.extra: dict[str, Any] = dict(extra or {})
+        self.extra: dict[str, Any] = extra_members(extra)
 
 
 class RuleViolated(DomainError):
@@ -78,7 +95,11 @@ class InvalidInput(DomainError):
 
 
 class TooLarge(InvalidInput):
-    """A body over the endpoint's size limit."""
+    """A body over the endpoint's size limit (code ``too_large`` unless a rule sets it)."""
 
     status = 413
+    default_code = "too_large"
     title = "Request too large"
+
+    def __init__(self, detail: str, *, code: str = "too_large", **extra: Any) -> None:
+        super().__init__(detail, code=code, **extra)

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 
 from shared.problems import PROBLEM_JSON
 
@@ -24,7 +23,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "An RFC 9457 problem document. `code` is stable: the rule id of the charter "
     "(`M5`, `T3`, `B5`, `F2`, `X3`...) where a rule caused the error, else `validation`, "
-    "`not_found`, `conflict`, `unsupported_media_type`...",
+    "`not_found`, `conflict`, `too_large`, `unsupported_media_type`...",
     "required": ["type", "title", "status", "detail", "code"],
     "properties": {
         "type": {"type": "string"},
@@ -47,7 +46,7 @@ _DESCRIPTIONS = {
     403: "The token's role may not do this (code X3)",
     404: "Not found, or not the caller's to see (code not_found)",
     409: "Conflict with the current state",
-    413: "The body is too large",
+    413: "The body is too large (code too_large)",
     415: "The body's content type is not one this operation accepts (code unsupported_media_type)",
     422: "Refused: the request's form (code validation) or a rule",
 }
@@ -94,26 +93,25 @@ def _document_operation(operation: dict[str, Any]) -> None:
 
 
 def document_problems(app: FastAPI) -> None:
-    """Make ``app.openapi()`` describe every error response as a ``Problem``."""
+    """Make ``app.openapi()`` describe every error response as a ``Problem``.
+
+    FastAPI builds the document (with everything the app declares: tags, servers...); the
+    error responses are rewritten once, when it is first asked for.
+    """
+    generate = app.openapi
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = get_openapi(
-            title=app.title,
-            version=app.version,
-            description=app.description,
-            routes=app.routes,
-        )
-        for path_item in schema.get("paths", {}).values():
-            for method, operation in path_item.items():
-                if method in {"get", "post", "put", "patch", "delete"}:
-                    _document_operation(operation)
-        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-        schemas["Problem"] = PROBLEM_SCHEMA
-        for unused in ("HTTPValidationError", "ValidationError"):
-            schemas.pop(unused, None)
-        app.openapi_schema = schema
-        return schema
+        if app.openapi_schema is None:
+            schema = generate()
+            for path_item in schema.get("paths", {}).values():
+                for method, operation in path_item.items():
+                    if method in {"get", "post", "put", "patch", "delete"}:
+                        _document_operation(operation)
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = PROBLEM_SCHEMA
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(unused, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

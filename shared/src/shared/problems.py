@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.correlation import current_correlation_id
-from shared.errors import DomainError
+from shared.errors import DomainError, extra_members
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class Problem(Exception):
         self.code = code
         self.title = title
         self.detail = detail
-        self.extra = dict(extra or {})
+        self.extra = extra_members(extra)
         self.headers = dict(headers or {})
 
     def to_dict(self, instance: str | None = None) -> dict[str, Any]:

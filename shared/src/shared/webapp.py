@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import aio_pika
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -66,8 +66,11 @@ class CorrelationMiddleware:
 class MediaTypeMiddleware:
     """A body of a content type the operation does not accept is a 415 problem, not a 422.
 
-    The accepted types come from the routes: JSON for a route with a body model, else those its
-    ``openapi_extra`` documents (``text/csv``...). Built once the routes are known.
+    The accepted types are those the OpenAPI document shows for the route: its body model's
+    (JSON, or the ``media_type`` of its ``Body``/``Form``) and those its ``openapi_extra``
+    documents (``text/csv``...); a ``+json`` type (``application/merge-patch+json``) passes
+    where JSON does. A request without a body is left to the route (a missing body is a
+    validation error, an optional one is no error). Built once the routes are known.
     """
 
     _METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -75,21 +78,19 @@ class MediaTypeMiddleware:
     def __init__(self, app: ASGIApp, routes: Callable[[], Sequence[BaseRoute]]) -> None:
         self.app = app
         self._routes = routes
-        self._accepted: list[tuple[APIRoute, frozenset[str]]] | None = None
+        self._accepted: list[tuple[RouteContext, frozenset[str]]] | None = None
 
-    def _table(self) -> list[tuple[APIRoute, frozenset[str]]]:
+    def _table(self) -> list[tuple[RouteContext, frozenset[str]]]:
         if self._accepted is None:
             table = []
-            for route in self._routes():
-                if not isinstance(route, APIRoute) or not (
-                    set(route.methods or ()) & self._METHODS
-                ):
+            # The routes of included routers as they answer (their prefix, their methods):
+            # FastAPI keeps an included router as one route of the app.
+            for route in iter_route_contexts(self._routes()):
+                if not isinstance(route.original_route, APIRoute):
                     continue
-                documented = ((route.openapi_extra or {}).get("requestBody") or {}).get("content")
-                if documented:
-                    table.append((route, frozenset(documented)))
-                elif route.body_field is not None:
-                    table.append((route, frozenset({"application/json"})))
+                accepted = accepted_media_types(route)
+                if accepted and set(route.methods or ()) & self._METHODS:
+                    table.append((route, accepted))
             self._accepted = table
         return self._accepted
 
@@ -98,17 +99,38 @@ class MediaTypeMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        if not _has_body(headers):
+            await self.app(scope, receive, send)
+            return
         given = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
         for route, accepted in self._table():
             match, _ = route.matches(scope)
             if match is not Match.FULL:
                 continue
-            json_like = given.endswith("+json") and "application/json" in accepted
-            if given not in accepted and not json_like:
+            if not _acceptable(given, accepted):
                 await _unsupported(scope, receive, send, given, accepted)
                 return
             break
         await self.app(scope, receive, send)
+
+
+def accepted_media_types(route: APIRoute | RouteContext) -> frozenset[str]:
+    """The body types ``route``'s operation documents (none: it takes no body)."""
+    accepted = set(((route.openapi_extra or {}).get("requestBody") or {}).get("content") or ())
+    if route.body_field is not None:
+        accepted.add(getattr(route.body_field.field_info, "media_type", "application/json"))
+    return frozenset(t.lower() for t in accepted)
+
+
+def _acceptable(given: str, accepted: frozenset[str]) -> bool:
+    if given in accepted:
+        return True
+    json_like = given.endswith("+json") or given == "application/json"
+    return json_like and any(t == "application/json" or t.endswith("+json") for t in accepted)
+
+
+def _has_body(headers: dict[bytes, bytes]) -> bool:
+    return b"transfer-encoding" in headers or headers.get(b"content-length", b"0").strip() != b"0"
 
 
 async def _unsupported(

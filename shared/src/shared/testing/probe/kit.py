@@ -1,4 +1,8 @@
-"""The probe service's wiring: a producer (a business change plus its event) and a consumer."""
+"""The probe service's wiring: a producer (a business change plus its event) and its consumers.
+
+``on_beneficiary_added`` records every message it applies; ``on_qualiopi_certification_changed``
+feeds a projection (the newest certificate of each SIREN) behind a version guard.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from shared.contracts import BeneficiaryAdded, Envelope
+from shared.contracts import BeneficiaryAdded, Envelope, QualiopiCertificationChanged
 from shared.messaging.consumers import EventConsumers
 from shared.messaging.outbox import AggregateRef
 from shared.settings import ServiceSettings
@@ -58,4 +62,41 @@ async def on_beneficiary_added(
     await uow.connection.execute(
         text("INSERT INTO applied (consumer, message_id, siren) VALUES ('probe', :m, :s)"),
         {"m": envelope.message_id, "s": event.siren},
+    )
+
+
+#: The projection of the version-guarded handler: the newest fact about a structure wins.
+CERTIFICATIONS = "certifications"
+
+
+def certification_changed(
+    siren: str, certificate_number: str | None
+) -> QualiopiCertificationChanged:
+    return QualiopiCertificationChanged(
+        siren=siren,
+        certificate_number=certificate_number,
+        valid_until=None,
+        changed_at=datetime.now(UTC),
+    )
+
+
+@consumers.on(QualiopiCertificationChanged, projection=CERTIFICATIONS)
+async def on_qualiopi_certification_changed(
+    event: QualiopiCertificationChanged, envelope: Envelope, uow: UnitOfWork
+) -> None:
+    """Keeps the certificate of the last event applied (order-independent only through the
+    version guard); fails for the SIRENs in ``failing_sirens``."""
+    if event.siren in failing_sirens:
+        failures[event.siren] = failures.get(event.siren, 0) + 1
+        raise RuntimeError(f"certificate of SIREN {event.siren} cannot be recorded")
+    await uow.connection.execute(
+        text(
+            "INSERT INTO certifications (siren, certificate_number) VALUES (:s, :c)"
+            " ON CONFLICT (siren) DO UPDATE SET certificate_number = EXCLUDED.certificate_number"
+        ),
+        {"s": event.siren, "c": event.certificate_number},
+    )
+    await uow.connection.execute(
+        text("INSERT INTO applied (consumer, message_id, siren) VALUES (:c, :m, :s)"),
+        {"c": CERTIFICATIONS, "m": envelope.message_id, "s": event.siren},
     )
