@@ -109,11 +109,6 @@ async def test_x3_another_structures_member_gets_404_on_every_structure_endpoint
     assert branch in [e["siret"] for e in structure.json()["establishments"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shared.webapp.MediaTypeMiddleware finds no route of an included router on FastAPI "
-    "0.165 (app.routes holds _IncludedRouter): every body reaches validation (422)",
-)
 async def test_a_json_body_sent_as_text_is_a_415_problem(scenario, client) -> None:
     siren = await scenario.register()
     body = json.dumps({"siren": siren, "year": 2026, "plan": "simple", "texts": TEXTS})
