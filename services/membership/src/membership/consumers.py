@@ -1,13 +1,16 @@
 """Events the membership service consumes: thin subscribers calling the use cases.
 
-Both feed the ``invoices`` projection: the kit drops an event older (by ``aggregate_version``,
-the invoice's) than one already applied for the same invoice, so a stale ``InvoicePaid``
-arriving after the ``CreditNoteIssued`` that cancelled the invoice changes nothing.
+``InvoicePaid`` is guarded by the ``invoices`` projection: the kit drops one older (by
+``aggregate_version``, the invoice's) than a fact already recorded for the same invoice. Only a
+credit note that cancels the invoice records such a fact: a stale ``InvoicePaid`` arriving after
+the cancellation changes nothing, while a partial credit note (a newer version too) never makes
+a delayed payment stale.
 """
 
 from membership.unit_of_work import MembershipUnitOfWork
 from membership.use_cases import payments
 from shared.contracts import CreditNoteIssued, Envelope, InvoicePaid
+from shared.messaging import versions
 from shared.messaging.consumers import EventConsumers
 
 consumers: EventConsumers[MembershipUnitOfWork] = EventConsumers("membership")
@@ -23,9 +26,13 @@ async def on_invoice_paid(
     await payments.on_invoice_paid(uow, event)
 
 
-@consumers.on(CreditNoteIssued, projection=INVOICES)
+@consumers.on(CreditNoteIssued)
 async def on_credit_note_issued(
     event: CreditNoteIssued, envelope: Envelope, uow: MembershipUnitOfWork
 ) -> None:
     """A dues invoice cancelled before payment withdraws the membership."""
+    if event.cancels_invoice and envelope.aggregate_version is not None:
+        await versions.advance(
+            uow.driver, INVOICES, envelope.aggregate_id, envelope.aggregate_version
+        )
     await payments.on_credit_note_issued(uow, event)

@@ -151,6 +151,38 @@ async def test_x2_a_stale_invoice_paid_after_its_credit_note_does_not_activate(
     assert (await scenario.rights(siren, date(2026, 3, 14)))["status"] == "none"
 
 
+async def test_x2_a_partial_credit_note_never_makes_a_delayed_payment_stale(
+    scenario, runtime, consumer, peer
+) -> None:
+    """A partial credit note (v3, it cancels nothing) applied before the payment (v2) that
+    preceded it: the payment still activates the membership (M5)."""
+    siren = await scenario.register()
+    application = await scenario.apply(siren, 2026, "simple")
+    membership_id = await scenario.approve(application["id"])
+    paid = paid_event(siren, membership_id, date(2026, 3, 12))
+    partial = CreditNoteIssued(
+        credit_note_id=uuid4(),
+        number="AV-2026-0011",
+        invoice_id=paid.invoice_id,
+        invoice_number=paid.number,
+        siren=siren,
+        kind="membership_new",
+        subject_id=membership_id,
+        amount=Decimal("20.00"),
+        cancels_invoice=False,
+        reason="goodwill",
+        issued_on=date(2026, 3, 13),
+    )
+
+    async def active() -> bool:
+        return (await scenario.rights(siren, date(2026, 3, 14)))["status"] == "active"
+
+    await peer.publish(partial, aggregate=AggregateRef.of(paid.invoice_id, 3))
+    await asyncio.sleep(0.5)
+    await peer.publish(paid, aggregate=AggregateRef.of(paid.invoice_id, 2))
+    await wait_until(active)
+
+
 async def test_x2_lapse_scheduler_publishes_membership_lapsed_once_when_run_twice(
     scenario, runtime, relay, peer
 ) -> None:
