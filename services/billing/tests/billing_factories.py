@@ -161,3 +161,19 @@ async def outbox_events(billing: BillingRuntime, event_type: str, key: str, valu
             {"t": event_type, "k": key, "v": value},
         )
         return int(result.scalar_one())
+
+
+async def outbox_envelopes(
+    billing: BillingRuntime, event_type: str, key: str, value: str
+) -> list[Envelope]:
+    """The envelopes of ``event_type`` in the outbox whose payload has ``key`` = ``value``, in
+    the order they were written."""
+    async with billing.uow() as uow:
+        result = await uow.connection.execute(
+            sa.text(
+                "SELECT payload::text FROM outbox WHERE event_type = :t"
+                " AND payload->'payload'->>:k = :v ORDER BY created_at, id"
+            ),
+            {"t": event_type, "k": key, "v": value},
+        )
+        return [Envelope.model_validate_json(row[0]) for row in result]

@@ -29,7 +29,6 @@ from billing.scheduler import run_overdue
 from shared.errors import InvalidInput, NotFound
 from shared.openapi import problem_responses
 from shared.pagination import Page, Paging
-from shared.text import ClientText
 
 router = APIRouter(tags=["finance"])
 
@@ -148,8 +147,13 @@ async def list_customers(
     caller: Reader,
     page: Paging,
     name: Annotated[
-        ClientText | None,
-        Query(min_length=1, max_length=200, description="Part of the legal name, any case"),
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=r"^[^\x00]+$",
+            description="Part of the legal name, any case",
+        ),
     ] = None,
     siren: SirenFilter = None,
     public_body: Annotated[
