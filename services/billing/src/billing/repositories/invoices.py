@@ -7,17 +7,28 @@ An issued invoice never changes (a trigger refuses it); what changes after issue
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from billing.domain.invoices import InvoiceKind, Line, Status
-from billing.domain.mentions import Customer
+from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.money import money
 from billing.domain.numbering import Series
+from billing.repositories import fetch_page
+from billing.repositories.invoice_queries import (
+    INVOICE_WITH_STATE,
+    credit_note_record,
+    credit_note_select,
+    credit_notes_where,
+    credited_sum,
+    invoice_record,
+    invoice_select,
+    invoices_where,
+    paid_sum,
+)
 from billing.repositories.records import (
     CreditNoteFilter,
     CreditNoteRecord,
@@ -35,98 +46,7 @@ from billing.tables import (
     invoice_state,
     invoices,
     number_sequences,
-    payment_allocations,
 )
-
-_credited = (
-    sa.select(sa.func.coalesce(sa.func.sum(credit_notes.c.amount), 0))
-    .where(credit_notes.c.invoice_id == invoices.c.id)
-    .scalar_subquery()
-)
-_paid = (
-    sa.select(sa.func.coalesce(sa.func.sum(payment_allocations.c.amount), 0))
-    .where(payment_allocations.c.invoice_id == invoices.c.id)
-    .scalar_subquery()
-)
-_INVOICE_COLUMNS = (
-    invoices,
-    _credited.label("credited"),
-    _paid.label("paid"),
-    invoice_state.c.paid_on,
-    invoice_state.c.paid_at,
-    invoice_state.c.overdue_on,
-    invoice_state.c.version,
-)
-_STATE = invoices.join(invoice_state, invoice_state.c.invoice_id == invoices.c.id)
-
-
-def _invoice_select() -> sa.Select[Any]:
-    return sa.select(*_INVOICE_COLUMNS).select_from(_STATE)
-
-
-def _status_is(status: Status, today: date) -> sa.ColumnElement[bool]:
-    """The SQL of ``Balance.status(...) == status`` on ``today``: a list filters by where
-    invoices stand exactly as each invoice reports it."""
-    net = invoices.c.total - _credited
-    expression = sa.case(
-        (_credited >= invoices.c.total, Status.CANCELLED.value),
-        (_paid >= net, Status.PAID.value),
-        (
-            sa.or_(invoices.c.due_on < today, invoice_state.c.overdue_on.is_not(None)),
-            Status.OVERDUE.value,
-        ),
-        (_paid > 0, Status.PARTLY_PAID.value),
-        else_=Status.UNPAID.value,
-    )
-    return expression == status.value
-
-
-def _invoice(row: Any) -> InvoiceRecord:
-    m = row._mapping
-    return InvoiceRecord(
-        id=m["id"],
-        version=m["version"],
-        number=m["number"],
-        kind=cast(InvoiceKind, m["kind"]),
-        subject_id=m["subject_id"],
-        membership_id=m["membership_id"],
-        siren=m["siren"],
-        year=m["year"],
-        plan=m["plan"],
-        customer=Customer(
-            siren=m["siren"],
-            legal_name=m["customer_name"],
-            address_line=m["customer_address_line"],
-            postal_code=m["customer_postal_code"],
-            city=m["customer_city"],
-            siret=m["customer_siret"],
-            public_body=m["customer_public_body"],
-        ),
-        issued_on=m["issued_on"],
-        due_on=m["due_on"],
-        total=money(m["total"]),
-        credited=money(m["credited"]),
-        paid=money(m["paid"]),
-        paid_on=m["paid_on"],
-        paid_at=m["paid_at"],
-        overdue_on=m["overdue_on"],
-    )
-
-
-def _credit_note(row: Any) -> CreditNoteRecord:
-    return CreditNoteRecord(
-        id=row.id,
-        number=row.number,
-        invoice_id=row.invoice_id,
-        invoice_number=row.invoice_number,
-        invoice_kind=cast(InvoiceKind, row.invoice_kind),
-        customer_name=row.customer_name,
-        siren=row.siren,
-        amount=money(row.amount),
-        reason=row.reason,
-        cancels_invoice=row.cancels_invoice,
-        issued_on=row.issued_on,
-    )
 
 
 class InvoiceRepository:
@@ -290,7 +210,7 @@ class InvoiceRepository:
                 invoices.c.due_on < as_of,
                 invoice_state.c.overdue_on.is_(None),
                 invoice_state.c.paid_at.is_(None),
-                invoices.c.total - _credited - _paid > 0,
+                invoices.c.total - credited_sum - paid_sum > 0,
             )
             .order_by(invoices.c.due_on, invoices.c.number)
             .limit(limit)
@@ -300,27 +220,23 @@ class InvoiceRepository:
 
     # -- reads -------------------------------------------------------------------------------
 
+    async def _one(self, query: sa.Select[Any]) -> InvoiceRecord | None:
+        row = (await self.connection.execute(query)).first()
+        return invoice_record(row) if row else None
+
     async def get_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
-        row = (
-            await self.connection.execute(_invoice_select().where(invoices.c.id == invoice_id))
-        ).first()
-        return _invoice(row) if row else None
+        return await self._one(invoice_select().where(invoices.c.id == invoice_id))
 
     async def get_invoice_by_number(self, number: str) -> InvoiceRecord | None:
-        row = (
-            await self.connection.execute(_invoice_select().where(invoices.c.number == number))
-        ).first()
-        return _invoice(row) if row else None
+        return await self._one(invoice_select().where(invoices.c.number == number))
 
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
         """The invoice with its state row locked: payments and credit notes on one invoice
         are serialised, so ``InvoicePaid`` is decided once."""
         # Once the lock is granted PostgreSQL returns the state row's latest version.
-        query = (
-            _invoice_select().where(invoices.c.id == invoice_id).with_for_update(of=invoice_state)
+        return await self._one(
+            invoice_select().where(invoices.c.id == invoice_id).with_for_update(of=invoice_state)
         )
-        row = (await self.connection.execute(query)).first()
-        return _invoice(row) if row else None
 
     async def lines_of(self, invoice_id: UUID) -> list[Line]:
         rows = await self.connection.execute(
@@ -330,86 +246,43 @@ class InvoiceRepository:
         )
         return [Line(r.description, r.quantity, money(r.unit_price)) for r in rows]
 
-    def _invoices_where(
-        self, query: sa.Select[Any], where: InvoiceFilter, today: date | None
-    ) -> sa.Select[Any]:
-        if where.siren is not None:
-            query = query.where(invoices.c.siren == where.siren)
-        if where.status is not None:
-            if today is None:
-                raise ValueError("filtering on status needs the day it is judged on")
-            query = query.where(_status_is(where.status, today))
-        if where.issued_from is not None:
-            query = query.where(invoices.c.issued_on >= where.issued_from)
-        if where.issued_to is not None:
-            query = query.where(invoices.c.issued_on <= where.issued_to)
-        if where.dues_years is not None:
-            query = query.where(invoices.c.year.in_(where.dues_years))
-        if where.kinds is not None:
-            query = query.where(invoices.c.kind.in_(where.kinds))
-        return query
-
     async def list_invoices(
         self, where: InvoiceFilter, *, today: date | None = None
     ) -> list[InvoiceRecord]:
         """Every invoice matching ``where``, in number order (reports and exports)."""
-        query = self._invoices_where(_invoice_select(), where, today).order_by(
+        query = invoices_where(invoice_select(), where, today).order_by(
             invoices.c.series_year, invoices.c.sequence
         )
-        return [_invoice(r) for r in await self.connection.execute(query)]
+        return [invoice_record(r) for r in await self.connection.execute(query)]
 
     async def page_invoices(
         self, where: InvoiceFilter, *, today: date, limit: int, offset: int
     ) -> Listing[InvoiceRecord]:
-        query = (
-            self._invoices_where(_invoice_select(), where, today)
-            .order_by(invoices.c.series_year, invoices.c.sequence)
-            .limit(limit)
-            .offset(offset)
+        query = invoices_where(invoice_select(), where, today).order_by(
+            invoices.c.series_year, invoices.c.sequence
         )
-        count = self._invoices_where(sa.select(sa.func.count()).select_from(_STATE), where, today)
-        items = [_invoice(r) for r in await self.connection.execute(query)]
-        return Listing(items, int((await self.connection.execute(count)).scalar_one()))
+        count = invoices_where(
+            sa.select(sa.func.count()).select_from(INVOICE_WITH_STATE), where, today
+        )
+        return await fetch_page(
+            self.connection, query, count, invoice_record, limit=limit, offset=offset
+        )
 
     # -- credit notes ------------------------------------------------------------------------
 
-    @staticmethod
-    def _credit_notes_where(query: sa.Select[Any], where: CreditNoteFilter) -> sa.Select[Any]:
-        if where.invoice_id is not None:
-            query = query.where(credit_notes.c.invoice_id == where.invoice_id)
-        if where.siren is not None:
-            query = query.where(credit_notes.c.siren == where.siren)
-        if where.issued_from is not None:
-            query = query.where(credit_notes.c.issued_on >= where.issued_from)
-        if where.issued_to is not None:
-            query = query.where(credit_notes.c.issued_on <= where.issued_to)
-        return query
-
-    def _credit_note_select(self, where: CreditNoteFilter) -> sa.Select[Any]:
-        query = (
-            sa.select(
-                credit_notes,
-                invoices.c.number.label("invoice_number"),
-                invoices.c.kind.label("invoice_kind"),
-                invoices.c.customer_name,
-            )
-            .join(invoices, invoices.c.id == credit_notes.c.invoice_id)
-            .order_by(credit_notes.c.series_year, credit_notes.c.sequence)
-        )
-        return self._credit_notes_where(query, where)
-
     async def list_credit_notes(self, where: CreditNoteFilter) -> list[CreditNoteRecord]:
-        rows = await self.connection.execute(self._credit_note_select(where))
-        return [_credit_note(r) for r in rows]
+        rows = await self.connection.execute(credit_note_select(where))
+        return [credit_note_record(r) for r in rows]
 
     async def page_credit_notes(
         self, where: CreditNoteFilter, *, limit: int, offset: int
     ) -> Listing[CreditNoteRecord]:
-        rows = await self.connection.execute(
-            self._credit_note_select(where).limit(limit).offset(offset)
+        count = credit_notes_where(sa.select(sa.func.count()).select_from(credit_notes), where)
+        return await fetch_page(
+            self.connection,
+            credit_note_select(where),
+            count,
+            credit_note_record,
+            limit=limit,
+            offset=offset,
         )
-        count = self._credit_notes_where(
-            sa.select(sa.func.count()).select_from(credit_notes), where
-        )
-        items = [_credit_note(r) for r in rows]
-        return Listing(items, int((await self.connection.execute(count)).scalar_one()))

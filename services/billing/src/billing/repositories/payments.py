@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.domain.money import money
+from billing.repositories import fetch_page
 from billing.repositories.records import (
     AllocationRecord,
     Listing,
@@ -153,15 +154,11 @@ class PaymentRepository:
     async def page_payments(
         self, where: PaymentFilter, *, limit: int, offset: int
     ) -> Listing[PaymentRecord]:
-        query = (
-            _where(_payment_select(), where)
-            .order_by(payments.c.received_on, payments.c.bank_reference)
-            .limit(limit)
-            .offset(offset)
+        query = _where(_payment_select(), where).order_by(
+            payments.c.received_on, payments.c.bank_reference
         )
         count = _where(sa.select(sa.func.count()).select_from(payments), where)
-        items = [_payment(r) for r in await self.connection.execute(query)]
-        return Listing(items, int((await self.connection.execute(count)).scalar_one()))
+        return await fetch_page(self.connection, query, count, _payment, limit=limit, offset=offset)
 
     async def list_allocations(
         self,

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from billing.repositories import fetch_page
 from billing.repositories.records import (
     CustomerFilter,
     CustomerRecord,
@@ -87,15 +88,13 @@ class ProjectionRepository:
     async def page_customers(
         self, where: CustomerFilter, *, limit: int, offset: int
     ) -> Listing[CustomerRecord]:
-        query = (
-            _customers_where(sa.select(customers), where)
-            .order_by(customers.c.legal_name, customers.c.siren)
-            .limit(limit)
-            .offset(offset)
+        query = _customers_where(sa.select(customers), where).order_by(
+            customers.c.legal_name, customers.c.siren
         )
         count = _customers_where(sa.select(sa.func.count()).select_from(customers), where)
-        items = [_customer(r) for r in await self.connection.execute(query)]
-        return Listing(items, int((await self.connection.execute(count)).scalar_one()))
+        return await fetch_page(
+            self.connection, query, count, _customer, limit=limit, offset=offset
+        )
 
     # -- memberships (F6) --------------------------------------------------------------------
 
