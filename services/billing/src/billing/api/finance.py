@@ -31,9 +31,11 @@ from shared.openapi import problem_responses
 from shared.pagination import Page, Paging
 
 router = APIRouter(tags=["finance"])
+#: A malformed parameter, or a period that ends before it starts or spans over ten years.
+_VALIDATION = problem_responses({422: ["validation"]})
 
 
-@router.get("/reconciliation", summary="Reconciliation of a period (F6)")
+@router.get("/reconciliation", summary="Reconciliation of a period (F6)", responses=_VALIDATION)
 async def get_reconciliation(
     runtime: Runtime, caller: BackOffice, start: PeriodStart, end: PeriodEnd
 ) -> ReconciliationOut:
@@ -67,7 +69,11 @@ async def get_reconciliation(
     )
 
 
-@router.post("/overdue/run", summary="Mark invoices past due on a date as overdue (F4)")
+@router.post(
+    "/overdue/run",
+    summary="Mark invoices past due on a date as overdue (F4)",
+    responses=_VALIDATION,
+)
 async def run_overdue_now(
     runtime: Runtime,
     caller: Finance,
@@ -87,7 +93,7 @@ async def run_overdue_now(
     "/exports/fec/{year}",
     summary="The FEC of a fiscal year (F7)",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}}},
+    responses={200: {"content": {"text/plain": {}}}, **_VALIDATION},
 )
 async def export_fec(year: Year, runtime: Runtime, caller: BackOffice) -> Response:
     async with runtime.uow() as uow:
@@ -111,7 +117,7 @@ def _csv_response(text: str, name: str) -> Response:
     "/exports/invoices.csv",
     summary="Invoices of a period as CSV (F7)",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={200: {"content": {"text/csv": {}}}, **_VALIDATION},
 )
 async def export_invoices(
     runtime: Runtime, caller: BackOffice, start: PeriodStart, end: PeriodEnd
@@ -126,7 +132,7 @@ async def export_invoices(
     "/exports/payments.csv",
     summary="Payments of a period as CSV (F7)",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={200: {"content": {"text/csv": {}}}, **_VALIDATION},
 )
 async def export_payments(
     runtime: Runtime, caller: BackOffice, start: PeriodStart, end: PeriodEnd

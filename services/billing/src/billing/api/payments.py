@@ -57,7 +57,11 @@ async def create_payment(
     return PaymentOut.of(outcome.payment, duplicate=not outcome.created)
 
 
-@router.get("/payments", summary="Payments received, in order of receipt")
+@router.get(
+    "/payments",
+    summary="Payments received, in order of receipt",
+    responses=problem_responses({422: ["validation"]}),
+)
 async def list_payments(
     runtime: Runtime,
     caller: BackOffice,
