@@ -116,7 +116,7 @@ from billing.consumers import (  # noqa: E402
     on_membership_renewal_requested,
     on_plan_upgrade_requested,
 )
-from billing.repository import InvoiceRecord  # noqa: E402
+from billing.repositories.records import InvoiceFilter, InvoiceRecord  # noqa: E402
 from billing.service import BillingRuntime  # noqa: E402
 from shared.contracts import Envelope, Event  # noqa: E402
 from shared.messaging.outbox import AggregateRef, build_envelope  # noqa: E402
@@ -137,15 +137,14 @@ def envelope_of(event: Event) -> Envelope:
 
 
 async def deliver(billing: BillingRuntime, event: Event) -> None:
-    """What the consumer does with one delivery, without the broker."""
-    async with billing.uow() as uow:
+    """What the consumer does with one delivery, without the broker (nor its inbox)."""
+    async with billing.transaction() as uow:
         await HANDLERS[type(event)](event, envelope_of(event), uow)
-        await uow.commit()
 
 
 async def invoices_of(billing: BillingRuntime, siren: str) -> list[InvoiceRecord]:
     async with billing.uow() as uow:
-        return await uow.billing.list_invoices(siren=siren)
+        return await uow.invoices.list_invoices(InvoiceFilter(siren=siren))
 
 
 async def the_invoice(billing: BillingRuntime, siren: str) -> InvoiceRecord:
@@ -162,3 +161,19 @@ async def outbox_events(billing: BillingRuntime, event_type: str, key: str, valu
             {"t": event_type, "k": key, "v": value},
         )
         return int(result.scalar_one())
+
+
+async def outbox_envelopes(
+    billing: BillingRuntime, event_type: str, key: str, value: str
+) -> list[Envelope]:
+    """The envelopes of ``event_type`` in the outbox whose payload has ``key`` = ``value``, in
+    the order they were written."""
+    async with billing.uow() as uow:
+        result = await uow.connection.execute(
+            sa.text(
+                "SELECT payload::text FROM outbox WHERE event_type = :t"
+                " AND payload->'payload'->>:k = :v ORDER BY created_at, id"
+            ),
+            {"t": event_type, "k": key, "v": value},
+        )
+        return [Envelope.model_validate_json(row[0]) for row in result]

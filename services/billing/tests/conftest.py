@@ -19,7 +19,9 @@ from shared.auth import Role
 from shared.clock import FixedClock
 from shared.testing.helpers import asgi_client, bearer
 
+# the tests' own helper modules: billing_factories (events, server helpers), billing_fakes
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent / "unit"))
 
 
 @pytest.fixture(scope="session")

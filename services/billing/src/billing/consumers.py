@@ -1,4 +1,4 @@
-"""Events the billing service consumes: thin subscribers calling the handlers.
+"""Events the billing service consumes: thin subscribers calling the use cases.
 
 Each runs inside the kit's transaction (inbox claim, handler, outbox rows, commit). Booking
 events (``AuditoriumBooked``, ``BookingCancelled``) are handled once the booking service lands.
@@ -8,13 +8,10 @@ from decimal import Decimal
 from uuid import UUID
 
 from billing.domain.invoices import InvoiceKind, dues_line
-from billing.handlers import (
-    IssueRequest,
-    issue_invoice,
-    record_membership_activated,
-    record_membership_lapsed,
-)
 from billing.unit_of_work import BillingUnitOfWork
+from billing.use_cases.invoices import IssueRequest, issue_invoice
+from billing.use_cases.ports import BillingWork
+from billing.use_cases.projections import record_membership_activated, record_membership_lapsed
 from shared.contracts import (
     CustomerDetails,
     Envelope,
@@ -30,7 +27,7 @@ consumers: EventConsumers[BillingUnitOfWork] = EventConsumers("billing")
 
 
 async def _issue_dues(
-    uow: BillingUnitOfWork,
+    uow: BillingWork,
     kind: InvoiceKind,
     *,
     subject_id: UUID,
@@ -60,7 +57,7 @@ async def _issue_dues(
 
 @consumers.on(MembershipApproved)
 async def on_membership_approved(
-    event: MembershipApproved, envelope: Envelope, uow: BillingUnitOfWork
+    event: MembershipApproved, envelope: Envelope, uow: BillingWork
 ) -> None:
     """F1/M5: the dues invoice of a new membership, once per structure and year."""
     await _issue_dues(
@@ -77,7 +74,7 @@ async def on_membership_approved(
 
 @consumers.on(MembershipRenewalRequested)
 async def on_membership_renewal_requested(
-    event: MembershipRenewalRequested, envelope: Envelope, uow: BillingUnitOfWork
+    event: MembershipRenewalRequested, envelope: Envelope, uow: BillingWork
 ) -> None:
     """F1/M6: the dues invoice of a renewal, once per structure and year."""
     await _issue_dues(
@@ -94,7 +91,7 @@ async def on_membership_renewal_requested(
 
 @consumers.on(PlanUpgradeRequested)
 async def on_plan_upgrade_requested(
-    event: PlanUpgradeRequested, envelope: Envelope, uow: BillingUnitOfWork
+    event: PlanUpgradeRequested, envelope: Envelope, uow: BillingWork
 ) -> None:
     """F1/M10: the difference simple -> premium, once per structure and year."""
     await _issue_dues(
@@ -110,11 +107,11 @@ async def on_plan_upgrade_requested(
     )
 
 
-@consumers.on(MembershipActivated)
+@consumers.on(MembershipActivated, projection="memberships")
 async def on_membership_activated(
-    event: MembershipActivated, envelope: Envelope, uow: BillingUnitOfWork
+    event: MembershipActivated, envelope: Envelope, uow: BillingWork
 ) -> None:
-    """F6: keep the membership as activated, for reconciliation."""
+    """F6: keep the membership as activated, for reconciliation (the newest fact wins)."""
     await record_membership_activated(
         uow,
         membership_id=event.membership_id,
@@ -126,11 +123,11 @@ async def on_membership_activated(
     )
 
 
-@consumers.on(MembershipLapsed)
+@consumers.on(MembershipLapsed, projection="memberships")
 async def on_membership_lapsed(
-    event: MembershipLapsed, envelope: Envelope, uow: BillingUnitOfWork
+    event: MembershipLapsed, envelope: Envelope, uow: BillingWork
 ) -> None:
-    """F6: keep the membership as lapsed, for reconciliation."""
+    """F6: keep the membership as lapsed, for reconciliation (the newest fact wins)."""
     await record_membership_lapsed(
         uow,
         membership_id=event.membership_id,

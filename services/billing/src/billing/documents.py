@@ -9,7 +9,7 @@ from fpdf import FPDF
 from billing.domain.invoices import Line
 from billing.domain.mentions import Seller, customer_block, legal_mentions, seller_block
 from billing.domain.money import format_eur
-from billing.repository import CreditNoteRecord, InvoiceRecord
+from billing.repositories.records import CreditNoteRecord, InvoiceRecord
 
 KIND_TITLE = {
     "membership_new": "Cotisation - nouvelle adhésion",

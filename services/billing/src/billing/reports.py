@@ -18,7 +18,12 @@ from billing.domain.reconciliation import (
     find_mismatches,
     reconcile,
 )
-from billing.repository import InvoiceRecord
+from billing.repositories.records import (
+    CreditNoteFilter,
+    InvoiceFilter,
+    InvoiceRecord,
+    PaymentFilter,
+)
 from billing.unit_of_work import BillingUnitOfWork
 
 
@@ -43,13 +48,16 @@ def _facts(invoice: InvoiceRecord) -> InvoiceFacts:
 async def reconciliation(uow: BillingUnitOfWork, start: date, end: date) -> Report:
     """F6: invoices issued, payments received and credit notes issued in [start, end], as they
     stand today, and the mismatches with membership for the years the period touches."""
-    repo = uow.billing
-    invoices = await repo.list_invoices(issued_from=start, issued_to=end)
-    payments = await repo.list_payments(received_from=start, received_to=end)
-    credit_notes = await repo.list_credit_notes(issued_from=start, issued_to=end)
+    invoices = await uow.invoices.list_invoices(InvoiceFilter(issued_from=start, issued_to=end))
+    payments = await uow.payments.list_payments(PaymentFilter(received_from=start, received_to=end))
+    credit_notes = await uow.invoices.list_credit_notes(
+        CreditNoteFilter(issued_from=start, issued_to=end)
+    )
     years = list(range(start.year, end.year + 1))
-    memberships = await repo.list_memberships(years)
-    dues = await repo.list_invoices(years=years, kinds=DUES_KINDS)
+    memberships = await uow.projections.list_memberships(years)
+    dues = await uow.invoices.list_invoices(
+        InvoiceFilter(dues_years=tuple(years), kinds=DUES_KINDS)
+    )
     mismatches = find_mismatches(
         [
             MembershipFacts(m.membership_id, m.siren, m.year, m.plan, m.activated_at, m.lapsed_on)
@@ -77,15 +85,18 @@ async def reconciliation(uow: BillingUnitOfWork, start: date, end: date) -> Repo
 
 async def fec_export(uow: BillingUnitOfWork, year: int) -> tuple[str, str]:
     """F7: the FEC of fiscal year ``year``: (file name, text)."""
-    repo = uow.billing
     start, end = fec.fiscal_year(year)
-    invoices = await repo.list_invoices(issued_from=start, issued_to=end)
-    credit_notes = await repo.list_credit_notes(issued_from=start, issued_to=end)
-    payments = await repo.list_payments(received_from=start, received_to=end)
-    at_recording = await repo.list_allocations(
+    invoices = await uow.invoices.list_invoices(InvoiceFilter(issued_from=start, issued_to=end))
+    credit_notes = await uow.invoices.list_credit_notes(
+        CreditNoteFilter(issued_from=start, issued_to=end)
+    )
+    payments = await uow.payments.list_payments(PaymentFilter(received_from=start, received_to=end))
+    at_recording = await uow.payments.list_allocations(
         payment_ids=[p.id for p in payments], at_recording=True
     )
-    late = await repo.list_allocations(allocated_from=start, allocated_to=end, at_recording=False)
+    late = await uow.payments.list_allocations(
+        allocated_from=start, allocated_to=end, at_recording=False
+    )
     sales = [
         fec.SaleDoc(
             i.number, i.issued_on, i.kind, fec.Party(i.siren, i.customer.legal_name), i.total
@@ -157,9 +168,9 @@ async def invoices_csv(uow: BillingUnitOfWork, start: date, end: date) -> str:
             format_fr(i.credited),
             format_fr(i.paid),
             format_fr(i.balance.outstanding),
-            i.balance.status(i.due_on, today, marked_overdue=i.overdue_on is not None).value,
+            i.status(today).value,
         ]
-        for i in await uow.billing.list_invoices(issued_from=start, issued_to=end)
+        for i in await uow.invoices.list_invoices(InvoiceFilter(issued_from=start, issued_to=end))
     ]
     header = [
         "number",
@@ -180,9 +191,8 @@ async def invoices_csv(uow: BillingUnitOfWork, start: date, end: date) -> str:
 
 async def payments_csv(uow: BillingUnitOfWork, start: date, end: date) -> str:
     """F7: payments received in [start, end] and the invoices they were allocated to."""
-    repo = uow.billing
-    payments = await repo.list_payments(received_from=start, received_to=end)
-    allocations = await repo.list_allocations(payment_ids=[p.id for p in payments])
+    payments = await uow.payments.list_payments(PaymentFilter(received_from=start, received_to=end))
+    allocations = await uow.payments.list_allocations(payment_ids=[p.id for p in payments])
     numbers: dict[object, list[str]] = {}
     for a in allocations:
         numbers.setdefault(a.payment_id, []).append(a.invoice_number)

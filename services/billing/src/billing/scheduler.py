@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from billing.handlers import mark_overdue_batch
-from billing.unit_of_work import BillingUnitOfWork
+from billing.use_cases.overdue import mark_overdue_batch
 from shared.runtime import Command, ServiceRuntime
+
+if TYPE_CHECKING:
+    from billing.service import BillingRuntime
 
 log = logging.getLogger(__name__)
 BATCH = 200
 
 
-async def run_overdue(make_uow: Callable[[], BillingUnitOfWork], as_of: date) -> int:
-    """Mark every invoice past due on ``as_of`` as overdue, once each; returns how many."""
+async def run_overdue(runtime: BillingRuntime, as_of: date) -> int:
+    """Mark every invoice past due on ``as_of`` as overdue, once each; returns how many.
+
+    One transaction per batch: a batch marked and its events commit together.
+    """
     total = 0
     while True:
-        async with make_uow() as uow:
+        async with runtime.transaction() as uow:
             marked = await mark_overdue_batch(uow, as_of, BATCH)
-            await uow.commit()
         total += marked
         if marked < BATCH:
             break
@@ -33,7 +36,7 @@ async def run_overdue(make_uow: Callable[[], BillingUnitOfWork], as_of: date) ->
 
 async def overdue_task(runtime: ServiceRuntime[Any, Any]) -> None:
     """The worker's hourly job: today's date comes from the runtime's clock."""
-    await run_overdue(runtime.uow, runtime.clock.today())
+    await run_overdue(runtime, runtime.clock.today())
 
 
 def _overdue_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +50,7 @@ def _overdue_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def _overdue_command(runtime: ServiceRuntime[Any, Any], args: argparse.Namespace) -> int:
     day: date = args.date or runtime.clock.today()
-    marked = await run_overdue(runtime.uow, day)
+    marked = await run_overdue(runtime, day)
     print(f"{marked} invoice(s) marked overdue as of {day.isoformat()}")
     return 0
 

@@ -89,7 +89,9 @@ dues_keys = sa.Table(
     sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), nullable=False),
 )
 
-#: What happens to an invoice after issue: paid (F5) and overdue (F4) marks, set once.
+#: What happens to an invoice after issue: paid (F5) and overdue (F4) marks, set once, and the
+#: invoice aggregate's version, advanced by every change (allocation, credit note, marks) and
+#: carried by its events as ``aggregate_version``.
 invoice_state = sa.Table(
     "invoice_state",
     metadata,
@@ -97,6 +99,7 @@ invoice_state = sa.Table(
     sa.Column("paid_on", sa.Date),
     sa.Column("paid_at", Timestamp),
     sa.Column("overdue_on", sa.Date),
+    sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("1")),
 )
 
 credit_notes = sa.Table(
@@ -129,6 +132,14 @@ payments = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("recorded_at", Timestamp, nullable=False),
     sa.Column("recorded_by", sa.Text, nullable=False),
+)
+
+#: The payment aggregate's version (payments never change): advanced by each allocation.
+payment_state = sa.Table(
+    "payment_state",
+    metadata,
+    sa.Column("payment_id", UUID(as_uuid=True), sa.ForeignKey("payments.id"), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("1")),
 )
 
 payment_allocations = sa.Table(

@@ -1,15 +1,19 @@
-"""The billing unit of work: one transaction, its repository, its outbox and the clock."""
+"""The billing unit of work: one transaction, its repositories, its outbox and the clock."""
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from billing.repository import BillingRepository
+from billing.repositories.invoices import InvoiceRepository
+from billing.repositories.payments import PaymentRepository
+from billing.repositories.projections import ProjectionRepository
 from billing.settings import BillingSettings
 from shared.clock import Clock
 from shared.unit_of_work import UnitOfWork
 
 
 class BillingUnitOfWork(UnitOfWork):
-    billing: BillingRepository
+    invoices: InvoiceRepository
+    payments: PaymentRepository
+    projections: ProjectionRepository
 
     def __init__(
         self,
@@ -21,4 +25,6 @@ class BillingUnitOfWork(UnitOfWork):
         self.settings = settings
 
     def _on_enter(self) -> None:
-        self.billing = BillingRepository(self.connection)
+        self.invoices = InvoiceRepository(self.connection)
+        self.payments = PaymentRepository(self.connection)
+        self.projections = ProjectionRepository(self.connection)

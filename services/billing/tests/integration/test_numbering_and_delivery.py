@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import aio_pika
 import pytest
 import sqlalchemy as sa
 from billing_factories import a_siren, approved, deliver, envelope_of, invoices_of, renewal
-from faststream.rabbit import RabbitBroker
 from sqlalchemy.exc import DBAPIError
 
 from billing.service import BillingRuntime
+from billing.use_cases.invoices import issue_credit_note
 from shared.clock import FixedClock
-from shared.contracts import Envelope, Event, MembershipApproved
+from shared.contracts import MembershipApproved
 from shared.testing.helpers import wait_until
+from shared.testing.messaging import BrokerPeer, running_consumers
 
 pytestmark = pytest.mark.integration
 
@@ -74,33 +73,6 @@ async def test_f1_renewal_and_new_membership_are_distinct_business_keys(
 # -- the same MembershipApproved through the real broker -------------------------------------
 
 
-@pytest.fixture
-async def consumer(billing: BillingRuntime) -> AsyncIterator[RabbitBroker]:
-    await billing.declare_topology()
-    broker = billing.build_broker()
-    await broker.start()
-    yield broker
-    await broker.stop()
-
-
-async def publish(billing: BillingRuntime, envelope: Envelope, event: Event) -> None:
-    connection = await aio_pika.connect(billing.settings.rabbitmq_url)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.get_exchange(billing.topology.exchange)
-        await exchange.publish(
-            aio_pika.Message(
-                envelope.model_dump_json().encode(),
-                message_id=str(envelope.message_id),
-                content_type="application/json",
-                type=envelope.event_type,
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=event.routing_key(),
-            mandatory=True,
-        )
-
-
 async def applied(billing: BillingRuntime, message_ids: list[uuid.UUID]) -> int:
     async with billing.uow() as uow:
         result = await uow.connection.execute(
@@ -111,24 +83,29 @@ async def applied(billing: BillingRuntime, message_ids: list[uuid.UUID]) -> int:
 
 
 async def test_f1_same_membership_approved_delivered_three_times_makes_one_invoice(
-    billing: BillingRuntime, clock: FixedClock, consumer: RabbitBroker
+    billing: BillingRuntime, clock: FixedClock
 ) -> None:
     clock.set(datetime(2025, 4, 2, 9, tzinfo=UTC))
     event = approved(year=2025)
     envelope = envelope_of(event)
-    for _ in range(3):
-        await publish(billing, envelope, event)
-    # then the same event again under three new message ids (a producer that re-sent it)
-    resent = [envelope_of(event) for _ in range(3)]
-    for other in resent:
-        await publish(billing, other, event)
-    ids = [envelope.message_id] + [e.message_id for e in resent]
+    stats = billing.consumers.stats
 
-    async def all_applied() -> bool:
-        return await applied(billing, ids) == 4
+    def handled() -> int:
+        return stats.applied + stats.duplicates + stats.stale
 
-    await wait_until(all_applied, within=20)
-    await asyncio.sleep(0.3)
+    before = handled()
+    async with running_consumers(billing), BrokerPeer.connect(billing.settings) as peer:
+        for _ in range(3):
+            await peer.publish(event, envelope)
+        # then the same event again under three new message ids (a producer that re-sent it)
+        resent = [await peer.publish(event, envelope_of(event)) for _ in range(3)]
+        ids = [envelope.message_id] + [e.message_id for e in resent]
+
+        async def all_handled() -> bool:
+            return handled() - before >= 6 and await applied(billing, ids) == 4
+
+        await wait_until(all_handled, within=20)
+    # every one of the six deliveries was handled: four applied, two duplicates
     invoices = await invoices_of(billing, event.siren)
     assert len(invoices) == 1
     assert invoices[0].subject_id == event.membership_id
@@ -151,17 +128,14 @@ async def test_f1_concurrent_deliveries_under_different_message_ids_make_one_inv
 async def test_f1_business_key_holds_until_a_credit_note_cancels_the_invoice(
     billing: BillingRuntime, clock: FixedClock
 ) -> None:
-    from billing.handlers import issue_credit_note
-
     clock.set(datetime(2025, 4, 4, 9, tzinfo=UTC))
     first = approved(year=2025)
     await deliver(billing, first)
     # another approval of the same structure and year (another membership id): same key
     await deliver(billing, approved(first.siren, year=2025))
     [invoice] = await invoices_of(billing, first.siren)
-    async with billing.uow() as uow:
+    async with billing.transaction() as uow:
         await issue_credit_note(uow, invoice.id, amount=None, reason="Retrait", by="finance")
-        await uow.commit()
     await deliver(billing, first)  # the cancelled one, delivered again: still not re-issued
     assert len(await invoices_of(billing, first.siren)) == 1
     again = approved(first.siren, year=2025)  # re-applied and approved after the withdrawal

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from billing.domain.credit_notes import decide_credit
-from billing.domain.invoices import Balance, BillingRuleError, Line, dues_line, total_of
+from billing.domain.invoices import Balance, Line, dues_line, total_of
 from billing.domain.numbering import Series, format_number, invoice_numbers_in, next_sequence
+from shared.errors import Conflict, RuleViolated
 
 
 def test_f1_dues_line_of_a_new_membership_names_the_year_and_plan() -> None:
@@ -31,13 +32,13 @@ def test_f1_renewal_and_upgrade_lines() -> None:
 
 
 def test_f1_auditorium_is_not_a_dues_invoice() -> None:
-    with pytest.raises(BillingRuleError) as error:
+    with pytest.raises(RuleViolated) as error:
         dues_line("auditorium", year=2025, amount=Decimal("250"), plan="premium")
     assert error.value.rule == "F1"
 
 
 def test_f1_dues_are_positive() -> None:
-    with pytest.raises(BillingRuleError):
+    with pytest.raises(RuleViolated):
         dues_line("membership_new", year=2025, amount=Decimal("0"), plan="simple")
 
 
@@ -47,9 +48,9 @@ def test_f3_lines_total_in_decimal_cents() -> None:
         Line("Auditorium 2025-04-02", 2, Decimal("0.10")),
     ]
     assert total_of(lines) == Decimal("250.20")
-    with pytest.raises(BillingRuleError):
+    with pytest.raises(RuleViolated):
         Line("x", 0, Decimal("1.00"))
-    with pytest.raises(BillingRuleError):
+    with pytest.raises(RuleViolated):
         Line("x", 1, Decimal("1.005"))
 
 
@@ -88,18 +89,19 @@ def test_f2_partial_credit_notes_add_up_to_the_invoice_then_stop() -> None:
     second = decide_credit(Balance(Decimal("150"), Decimal("50"), Decimal("0")), None, "annulation")
     assert second.amount == Decimal("100.00")
     assert second.cancels_invoice
-    with pytest.raises(BillingRuleError) as error:
+    with pytest.raises(RuleViolated) as error:
         decide_credit(Balance(Decimal("150"), Decimal("150"), Decimal("0")), None, "encore")
     assert error.value.rule == "F2"
-    assert error.value.conflict
+    assert isinstance(error.value, Conflict)
+    assert error.value.status == 409
 
 
 def test_f2_credit_note_cannot_exceed_the_invoice_nor_be_negative_nor_unexplained() -> None:
     balance = Balance(Decimal("100"), Decimal("0"), Decimal("0"))
     for amount in (Decimal("100.01"), Decimal("-1"), Decimal("0")):
-        with pytest.raises(BillingRuleError):
+        with pytest.raises(RuleViolated):
             decide_credit(balance, amount, "x")
-    with pytest.raises(BillingRuleError):
+    with pytest.raises(RuleViolated):
         decide_credit(balance, None, "  ")
 
 

@@ -7,14 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from billing.domain.bank_csv import BankCsvError, parse_bank_csv
-from billing.domain.invoices import Balance, BillingRuleError, becomes_paid, is_overdue
+from billing.domain.bank_csv import parse_bank_csv
+from billing.domain.invoices import Balance, becomes_paid, is_overdue
 from billing.domain.payments import (
     OpenInvoice,
     allocate_by_reference,
     check_manual_allocation,
     check_payment,
 )
+from shared.errors import Conflict, DomainError, InvalidInput, RuleViolated
 
 D = Decimal
 
@@ -30,7 +31,7 @@ def test_f4_payment_methods_amounts_and_reference() -> None:
         (D("1.001"), "transfer", "X"),
         (D("1"), "transfer", " "),
     ):
-        with pytest.raises(BillingRuleError) as error:
+        with pytest.raises(RuleViolated) as error:
             check_payment(amount, method, ref)
         assert error.value.rule == "F4"
 
@@ -59,9 +60,9 @@ def test_f4_payment_naming_no_invoice_waits_unmatched() -> None:
 def test_f4_manual_allocation_takes_at_most_what_is_left() -> None:
     assert check_manual_allocation(None, D("70")) == D("70.00")
     assert check_manual_allocation(D("20"), D("70")) == D("20.00")
-    with pytest.raises(BillingRuleError):
+    with pytest.raises(Conflict):
         check_manual_allocation(D("71"), D("70"))
-    with pytest.raises(BillingRuleError):
+    with pytest.raises(Conflict):
         check_manual_allocation(None, D("0"))
 
 
@@ -107,24 +108,47 @@ def test_f4_bank_csv_export_is_parsed_with_french_conventions() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "line"),
     [
-        "",
-        "foo;bar\n1;2\n",
-        "date;amount;label;bank_reference\n2025-13-01;10;x;R1\n",
-        "date;amount;label;bank_reference\n2025-01-01;dix;x;R1\n",
-        "date;amount;label;bank_reference;method\n2025-01-01;10;x;R1;bitcoin\n",
-        "date;amount;label;bank_reference\n2025-01-01;10;x;\n",
-        "date;amount;label;bank_reference\n2025-01-01;10;x\x00y;R1\n",
-        "date;amount;label;bank_reference\n2025-01-01;1e999999999;x;R1\n",
+        ("foo;bar\n1;2\n", 1),
+        ("date;amount;label;bank_reference\n2025-13-01;10;x;R1\n", 2),
+        ("date;amount;label;bank_reference\n2025-01-01;dix;x;R1\n", 2),
+        ("date;amount;label;bank_reference;method\n2025-01-01;10;x;R1;bitcoin\n", 2),
+        ("date;amount;label;bank_reference\n2025-01-01;10;x;\n", 2),
+        ("date;amount;label;bank_reference\n2025-01-01;10;x\x00y;R1\n", 2),
+        ("date;amount;label;bank_reference\n2025-01-01;1e999999999;x;R1\n", 2),
     ],
 )
-def test_f4_bad_bank_csv_is_refused_with_its_line(text: str) -> None:
-    with pytest.raises(BankCsvError):
+def test_f4_bad_bank_csv_is_refused_with_its_line(text: str, line: int) -> None:
+    with pytest.raises(RuleViolated) as error:
         parse_bank_csv(text)
+    assert error.value.rule == "F4"
+    assert [e["line"] for e in error.value.extra["errors"]] == [line]
+    assert f"line {line}" in error.value.detail
+
+
+def test_f4_a_file_that_is_not_csv_is_invalid_input_not_a_rule() -> None:
+    with pytest.raises(InvalidInput) as error:
+        parse_bank_csv("")
+    assert not isinstance(error.value, RuleViolated)
+    assert error.value.code == "validation"
+
+
+def test_f4_every_bad_line_of_a_bank_csv_is_reported_at_once() -> None:
+    text = (
+        "date;amount;label;bank_reference\n"
+        "2025-01-01;10;x;R1\n"
+        "2025-02-30;10;x;R2\n"
+        "2025-01-03;10;x;R3\n"
+        "2025-01-04;onze;x;R4\n"
+    )
+    with pytest.raises(DomainError) as error:
+        parse_bank_csv(text)
+    assert error.value.status == 422
+    assert [e["line"] for e in error.value.extra["errors"]] == [3, 5]
 
 
 @pytest.mark.parametrize("amount", ["1e999999999", "-1e999999999", "9999999999.995"])
 def test_f4_an_amount_beyond_the_books_is_refused_not_an_overflow(amount: str) -> None:
-    with pytest.raises(BillingRuleError):
+    with pytest.raises(RuleViolated):
         check_payment(D(amount), "transfer", "R1")

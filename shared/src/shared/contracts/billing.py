@@ -16,6 +16,11 @@ class _BillingEvent(Event):
 
 
 class InvoiceIssued(_BillingEvent):
+    """An invoice was issued (F1, F2). About the invoice: ``aggregate_id`` is ``invoice_id`` and
+    ``aggregate_version`` 1, the first of the versions its later events carry. Every billing event
+    now carries its aggregate's ``aggregate_version`` (it was null before: an additive change),
+    so that a consumer can drop one older than what it applied."""
+
     event_type: ClassVar[str] = "InvoiceIssued"
     routing_stem: ClassVar[str] = "invoice.issued"
 
@@ -32,7 +37,9 @@ class InvoiceIssued(_BillingEvent):
 
 
 class InvoicePaid(_BillingEvent):
-    """An invoice is paid in full (F5): a dues invoice's payment activates the membership."""
+    """An invoice is paid in full (F5): a dues invoice's payment activates the membership.
+    About the invoice (``aggregate_id`` = ``invoice_id``), at the ``aggregate_version`` the paid
+    mark left it: one older than a ``CreditNoteIssued`` of the same invoice is stale."""
 
     event_type: ClassVar[str] = "InvoicePaid"
     routing_stem: ClassVar[str] = "invoice.paid"
@@ -48,7 +55,9 @@ class InvoicePaid(_BillingEvent):
 
 
 class CreditNoteIssued(_BillingEvent):
-    """A credit note cancels an invoice fully or in part (F2)."""
+    """A credit note cancels an invoice fully or in part (F2). About the invoice, not the credit
+    note (``aggregate_id`` = ``invoice_id``), at the ``aggregate_version`` the credit left it; an
+    ``InvoicePaid`` it causes follows with a newer one."""
 
     event_type: ClassVar[str] = "CreditNoteIssued"
     routing_stem: ClassVar[str] = "credit_note.issued"
@@ -68,6 +77,9 @@ class CreditNoteIssued(_BillingEvent):
 
 
 class PaymentRecorded(_BillingEvent):
+    """A payment was recorded (F4). About the payment (``aggregate_id`` = ``payment_id``), at the
+    ``aggregate_version`` it has once allocated to the invoices its reference names."""
+
     event_type: ClassVar[str] = "PaymentRecorded"
     routing_stem: ClassVar[str] = "payment.recorded"
 
@@ -80,6 +92,9 @@ class PaymentRecorded(_BillingEvent):
 
 
 class InvoiceOverdue(_BillingEvent):
+    """An invoice is past its due date with something left to pay (F4), once. About the invoice
+    (``aggregate_id`` = ``invoice_id``), at the ``aggregate_version`` the overdue mark left it."""
+
     event_type: ClassVar[str] = "InvoiceOverdue"
     routing_stem: ClassVar[str] = "invoice.overdue"
 

@@ -2,47 +2,88 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated
+
 from fastapi import APIRouter, Query, Response
 
 from billing.api.deps import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Finance,
     InvoiceRef,
     Reader,
     Runtime,
+    SirenFilter,
+    check_period,
     find_invoice,
-    sees_everything,
+    scope_of,
 )
 from billing.api.schemas import CreditNoteIn, CreditNoteOut, InvoiceOut
 from billing.documents import invoice_pdf
-from billing.handlers import issue_credit_note
+from billing.domain.invoices import InvoiceKind, Status
+from billing.repositories.records import CreditNoteFilter, InvoiceFilter
+from billing.use_cases.invoices import issue_credit_note
+from shared.openapi import problem_responses
+from shared.pagination import Page, Paging
 
 router = APIRouter(tags=["invoices"])
 
+#: Unknown, or another structure's for a member (X3: the same answer).
+_NOT_FOUND = problem_responses({404: ["not_found"]})
 
-@router.get("/invoices", summary="Invoices (a member: its own structure's)")
+IssuedFrom = Annotated[date | None, Query(description="Issued on or after this day")]
+IssuedTo = Annotated[date | None, Query(description="Issued on or before this day")]
+
+
+@router.get(
+    "/invoices",
+    summary="Invoices, in number order (a member: its own structure's)",
+    responses=_NOT_FOUND,
+)
 async def list_invoices(
     runtime: Runtime,
     caller: Reader,
-    siren: str | None = Query(default=None, pattern=r"^\d{9}$"),
-    year: int | None = Query(default=None, ge=2000, le=2100),
-    limit: int = Query(default=500, ge=1, le=5000),
-) -> list[InvoiceOut]:
-    if not sees_everything(caller):
-        if siren is not None:
-            caller.ensure_structure(siren)
-        siren = caller.siren
-    async with runtime.uow() as uow:
-        records = await uow.billing.list_invoices(siren=siren, year=year, limit=limit)
+    page: Paging,
+    siren: SirenFilter = None,
+    status: Annotated[
+        Status | None, Query(description="Where the invoice stands today (as `status` reads)")
+    ] = None,
+    issued_from: IssuedFrom = None,
+    issued_to: IssuedTo = None,
+    dues_year: Annotated[
+        int | None,
+        Query(ge=FIRST_YEAR, le=LAST_YEAR, description="The membership year invoiced"),
+    ] = None,
+    kind: Annotated[InvoiceKind | None, Query(description="What is invoiced")] = None,
+) -> Page[InvoiceOut]:
+    check_period(issued_from, issued_to)
+    where = InvoiceFilter(
+        siren=scope_of(caller, siren),
+        status=status,
+        issued_from=issued_from,
+        issued_to=issued_to,
+        dues_years=(dues_year,) if dues_year is not None else None,
+        kinds=(kind,) if kind is not None else None,
+    )
     today = runtime.clock.today()
-    return [InvoiceOut.of(i, today) for i in records]
+    async with runtime.uow() as uow:
+        found = await uow.invoices.page_invoices(
+            where, today=today, limit=page.limit, offset=page.offset
+        )
+    return Page.of(found.items, found.total, page, lambda i: InvoiceOut.of(i, today))
 
 
-@router.get("/invoices/{ref}", summary="One invoice, by id or number, with lines and credit notes")
+@router.get(
+    "/invoices/{ref}",
+    summary="One invoice, by id or number, with lines and credit notes",
+    responses=_NOT_FOUND,
+)
 async def get_invoice(ref: InvoiceRef, runtime: Runtime, caller: Reader) -> InvoiceOut:
     async with runtime.uow() as uow:
         invoice = await find_invoice(uow, ref, caller)
-        lines = await uow.billing.lines_of(invoice.id)
-        notes = await uow.billing.list_credit_notes(invoice_id=invoice.id)
+        lines = await uow.invoices.lines_of(invoice.id)
+        notes = await uow.invoices.list_credit_notes(CreditNoteFilter(invoice_id=invoice.id))
     return InvoiceOut.of(invoice, runtime.clock.today(), lines, notes)
 
 
@@ -50,13 +91,13 @@ async def get_invoice(ref: InvoiceRef, runtime: Runtime, caller: Reader) -> Invo
     "/invoices/{ref}/pdf",
     summary="The invoice as a PDF document",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={200: {"content": {"application/pdf": {}}}, **_NOT_FOUND},
 )
 async def get_invoice_pdf(ref: InvoiceRef, runtime: Runtime, caller: Reader) -> Response:
     async with runtime.uow() as uow:
         invoice = await find_invoice(uow, ref, caller)
-        lines = await uow.billing.lines_of(invoice.id)
-        notes = await uow.billing.list_credit_notes(invoice_id=invoice.id)
+        lines = await uow.invoices.lines_of(invoice.id)
+        notes = await uow.invoices.list_credit_notes(CreditNoteFilter(invoice_id=invoice.id))
     body = invoice_pdf(runtime.settings.seller_identity(), invoice, lines, notes)
     return Response(
         body,
@@ -69,22 +110,36 @@ async def get_invoice_pdf(ref: InvoiceRef, runtime: Runtime, caller: Reader) -> 
     "/invoices/{ref}/credit-notes",
     status_code=201,
     summary="Cancel an invoice in full or in part by a credit note (F2)",
+    responses=problem_responses({404: ["not_found"], 409: ["F2"], 422: ["F2"]}),
 )
 async def create_credit_note(
     ref: InvoiceRef, body: CreditNoteIn, runtime: Runtime, caller: Finance
 ) -> CreditNoteOut:
-    async with runtime.uow() as uow:
+    async with runtime.transaction() as uow:
         invoice = await find_invoice(uow, ref, caller)
         note = await issue_credit_note(
             uow, invoice.id, amount=body.amount, reason=body.reason, by=caller.principal.subject
         )
-        await uow.commit()
     return CreditNoteOut.of(note)
 
 
-@router.get("/credit-notes", summary="Credit notes (a member: its own structure's)")
-async def list_credit_notes(runtime: Runtime, caller: Reader) -> list[CreditNoteOut]:
-    siren = None if sees_everything(caller) else caller.siren
+@router.get(
+    "/credit-notes",
+    summary="Credit notes, in number order (a member: its own structure's)",
+    responses=_NOT_FOUND,
+)
+async def list_credit_notes(
+    runtime: Runtime,
+    caller: Reader,
+    page: Paging,
+    siren: SirenFilter = None,
+    issued_from: IssuedFrom = None,
+    issued_to: IssuedTo = None,
+) -> Page[CreditNoteOut]:
+    check_period(issued_from, issued_to)
+    where = CreditNoteFilter(
+        siren=scope_of(caller, siren), issued_from=issued_from, issued_to=issued_to
+    )
     async with runtime.uow() as uow:
-        notes = await uow.billing.list_credit_notes(siren=siren)
-    return [CreditNoteOut.of(n) for n in notes]
+        found = await uow.invoices.page_credit_notes(where, limit=page.limit, offset=page.offset)
+    return Page.of(found.items, found.total, page, CreditNoteOut.of)

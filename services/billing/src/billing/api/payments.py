@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from billing.api.deps import BackOffice, Finance, Runtime
+from billing.api.deps import BackOffice, Finance, PaymentId, Runtime, check_period
 from billing.api.schemas import AllocationIn, ImportOut, PaymentIn, PaymentOut
-from billing.domain.bank_csv import BankCsvError, parse_bank_csv
-from billing.domain.invoices import BillingRuleError
-from billing.handlers import PaymentInput, allocate_payment, record_payment
-from shared.problems import NotFound, Problem, RuleViolation
+from billing.domain.bank_csv import parse_bank_csv
+from billing.repositories.records import PaymentFilter
+from billing.use_cases.payments import (
+    PaymentInput,
+    allocate_payment,
+    import_bank_export,
+    record_payment,
+)
+from shared.errors import NotFound, TooLarge
+from shared.openapi import problem_responses
+from shared.pagination import Page, Paging
 
 router = APIRouter(tags=["payments"])
 MAX_IMPORT_BYTES = 5_000_000
@@ -21,12 +29,15 @@ MAX_IMPORT_BYTES = 5_000_000
     "/payments",
     status_code=201,
     summary="Record a payment; the same bank reference again is the same payment (F4)",
-    responses={200: {"description": "Already recorded under this bank reference"}},
+    responses={
+        200: {"description": "Already recorded under this bank reference", "model": PaymentOut},
+        **problem_responses({404: ["not_found"], 409: ["F4"], 422: ["F4"]}),
+    },
 )
 async def create_payment(
     body: PaymentIn, runtime: Runtime, caller: Finance, response: Response
 ) -> PaymentOut:
-    async with runtime.uow() as uow:
+    async with runtime.transaction() as uow:
         outcome = await record_payment(
             uow,
             PaymentInput(
@@ -41,25 +52,45 @@ async def create_payment(
             source="manual",
             by=caller.principal.subject,
         )
-        await uow.commit()
     if not outcome.created:
         response.status_code = 200
     return PaymentOut.of(outcome.payment, duplicate=not outcome.created)
 
 
-@router.get("/payments", summary="Payments received (unmatched=true: the unmatched queue)")
+@router.get(
+    "/payments",
+    summary="Payments received, in order of receipt",
+    responses=problem_responses({422: ["validation"]}),
+)
 async def list_payments(
-    runtime: Runtime, caller: BackOffice, unmatched: bool = Query(default=False)
-) -> list[PaymentOut]:
+    runtime: Runtime,
+    caller: BackOffice,
+    page: Paging,
+    matched: Annotated[
+        bool | None,
+        Query(
+            description="true: allocated in full; false: something is left to allocate "
+            "(the unmatched queue)"
+        ),
+    ] = None,
+    received_from: Annotated[date | None, Query(description="Received on or after")] = None,
+    received_to: Annotated[date | None, Query(description="Received on or before")] = None,
+) -> Page[PaymentOut]:
+    check_period(received_from, received_to)
+    where = PaymentFilter(matched=matched, received_from=received_from, received_to=received_to)
     async with runtime.uow() as uow:
-        records = await uow.billing.list_payments(unmatched_only=unmatched)
-    return [PaymentOut.of(p) for p in records]
+        found = await uow.payments.page_payments(where, limit=page.limit, offset=page.offset)
+    return Page.of(found.items, found.total, page, PaymentOut.of)
 
 
-@router.get("/payments/{payment_id}", summary="One payment")
-async def get_payment(payment_id: UUID, runtime: Runtime, caller: BackOffice) -> PaymentOut:
+@router.get(
+    "/payments/{payment_id}",
+    summary="One payment",
+    responses=problem_responses({404: ["not_found"]}),
+)
+async def get_payment(payment_id: PaymentId, runtime: Runtime, caller: BackOffice) -> PaymentOut:
     async with runtime.uow() as uow:
-        payment = await uow.billing.get_payment(payment_id)
+        payment = await uow.payments.get_payment(payment_id)
     if payment is None:
         raise NotFound("Payment", payment_id)
     return PaymentOut.of(payment)
@@ -68,67 +99,52 @@ async def get_payment(payment_id: UUID, runtime: Runtime, caller: BackOffice) ->
 @router.post(
     "/payments/{payment_id}/allocations",
     summary="Allocate what is left of a payment to an invoice by hand (F4)",
+    responses=problem_responses({404: ["not_found"], 409: ["F4"], 422: ["F4"]}),
 )
 async def allocate(
-    payment_id: UUID, body: AllocationIn, runtime: Runtime, caller: Finance
+    payment_id: PaymentId, body: AllocationIn, runtime: Runtime, caller: Finance
 ) -> PaymentOut:
-    async with runtime.uow() as uow:
+    async with runtime.transaction() as uow:
         payment = await allocate_payment(
             uow, payment_id, body.invoice_number, amount=body.amount, by=caller.principal.subject
         )
-        await uow.commit()
     return PaymentOut.of(payment)
+
+
+async def _body_within(request: Request, limit: int) -> bytes:
+    """The request body, refused as soon as it grows past ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(
+                f"A bank export is at most {limit} bytes: split the file and import each part.",
+                code="too_large",
+                limit=limit,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @router.post(
     "/payments/import",
     summary="Import the payments of a CSV bank export (text/csv body), all or nothing (F4)",
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    responses=problem_responses({409: ["F4"], 413: ["too_large"], 422: ["F4"]}),
 )
 async def import_payments(request: Request, runtime: Runtime, caller: Finance) -> ImportOut:
-    raw = await request.body()
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise Problem(413, "F4", "File too large", f"At most {MAX_IMPORT_BYTES} bytes.")
+    raw = await _body_within(request, MAX_IMPORT_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    try:
-        parsed = parse_bank_csv(text)
-    except BankCsvError as exc:
-        raise RuleViolation(
-            "F4", f"the bank export cannot be imported: {exc}", errors=exc.errors
-        ) from None
-    recorded = 0
-    duplicates: list[str] = []
-    unmatched: list[str] = []
-    async with runtime.uow() as uow:
-        for line in parsed.payments:
-            try:
-                outcome = await record_payment(
-                    uow,
-                    PaymentInput(
-                        method=line.method,
-                        amount=line.amount,
-                        received_on=line.received_on,
-                        payer_reference=line.label,
-                        bank_reference=line.bank_reference,
-                        payer=line.payer,
-                    ),
-                    source="import",
-                    by=caller.principal.subject,
-                )
-            except BillingRuleError as exc:
-                raise RuleViolation(
-                    exc.rule, f"line {line.line}: {exc.detail}", status=409 if exc.conflict else 422
-                ) from None
-            if not outcome.created:
-                duplicates.append(line.bank_reference)
-                continue
-            recorded += 1
-            if outcome.payment.allocated <= 0:
-                unmatched.append(line.bank_reference)
-        await uow.commit()
+    parsed = parse_bank_csv(text)
+    async with runtime.transaction() as uow:
+        outcome = await import_bank_export(uow, parsed, by=caller.principal.subject)
     return ImportOut(
-        recorded=recorded, duplicates=duplicates, skipped=parsed.skipped, unmatched=unmatched
+        recorded=outcome.recorded,
+        duplicates=outcome.duplicates,
+        skipped=parsed.skipped,
+        unmatched=outcome.unmatched,
     )

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from billing.domain.invoices import Line
-from billing.repository import CreditNoteRecord, InvoiceRecord, PaymentRecord
+from billing.domain.invoices import InvoiceKind, Line, Status
+from billing.repositories.records import (
+    CreditNoteRecord,
+    CustomerRecord,
+    InvoiceRecord,
+    PaymentRecord,
+)
 from shared.text import ClientText as Text
 
 
@@ -22,6 +27,8 @@ class LineOut(BaseModel):
 
 
 class CustomerOut(BaseModel):
+    """The customer as the invoice names it (copied at issue: it never changes)."""
+
     siren: str
     legal_name: str
     address_line: str
@@ -29,6 +36,36 @@ class CustomerOut(BaseModel):
     city: str
     siret: str | None
     public_body: bool
+
+
+class CustomerAccountOut(BaseModel):
+    """A main structure as billing knows it today (F1), with what Chorus Pro needs (F8)."""
+
+    siren: str
+    siret: str | None
+    legal_name: str
+    address_line: str
+    postal_code: str
+    city: str
+    insee_code: str | None
+    public_body: bool
+    email: str | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, c: CustomerRecord) -> CustomerAccountOut:
+        return cls(
+            siren=c.siren,
+            siret=c.siret,
+            legal_name=c.legal_name,
+            address_line=c.address_line,
+            postal_code=c.postal_code,
+            city=c.city,
+            insee_code=c.insee_code,
+            public_body=c.public_body,
+            email=c.email,
+            updated_at=c.updated_at,
+        )
 
 
 class CreditNoteOut(BaseModel):
@@ -60,7 +97,7 @@ class CreditNoteOut(BaseModel):
 class InvoiceOut(BaseModel):
     id: UUID
     number: str
-    kind: str
+    kind: InvoiceKind
     subject_id: UUID
     membership_id: UUID | None
     siren: str
@@ -74,7 +111,7 @@ class InvoiceOut(BaseModel):
     paid: Decimal
     outstanding: Decimal
     overpaid: Decimal
-    status: str
+    status: Status
     paid_on: date | None
     overdue_on: date | None
     lines: list[LineOut] = Field(default_factory=list)
@@ -115,7 +152,7 @@ class InvoiceOut(BaseModel):
             paid=i.paid,
             outstanding=b.outstanding,
             overpaid=b.overpaid,
-            status=b.status(i.due_on, today, marked_overdue=i.overdue_on is not None).value,
+            status=i.status(today),
             paid_on=i.paid_on,
             overdue_on=i.overdue_on,
             lines=[
@@ -160,11 +197,13 @@ class PaymentOut(BaseModel):
     recorded_at: datetime
     allocated: Decimal
     unallocated: Decimal
-    status: str
+    #: Nothing allocated yet; allocated in part; allocated in full.
+    status: Literal["unmatched", "partly_matched", "matched"]
     duplicate: bool = False
 
     @classmethod
     def of(cls, p: PaymentRecord, *, duplicate: bool = False) -> PaymentOut:
+        status: Literal["unmatched", "partly_matched", "matched"]
         if p.allocated <= 0:
             status = "unmatched"
         elif p.unallocated > 0:

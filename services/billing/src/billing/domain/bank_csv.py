@@ -16,9 +16,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from billing.domain.money import ZERO, InvalidAmountError, parse_amount
 from billing.domain.payments import METHODS
+from shared.errors import InvalidInput, RuleViolated
 
 ALIASES = {
     "date": "date",
@@ -52,12 +54,22 @@ METHOD_ALIASES = {
 MAX_ROWS = 10_000
 
 
-class BankCsvError(ValueError):
-    """The file cannot be imported; ``errors`` says where (line number, what)."""
+def _refused(errors: list[dict[str, Any]]) -> RuleViolated:
+    """F4: the file is refused as a whole, each line error in ``errors`` (line, message)."""
+    shown = "; ".join(
+        f"line {e['line']}: {e['message']}" if e["line"] else e["message"] for e in errors[:10]
+    )
+    more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+    return RuleViolated(
+        "F4",
+        f"The bank export was not imported, nothing was recorded: {shown}{more}. "
+        "Correct these lines and import the whole file again.",
+        errors=errors,
+    )
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors[:10]))
-        self.errors = errors
+
+def _not_csv(reason: str) -> InvalidInput:
+    return InvalidInput(f"The file is not a CSV bank export: {reason}.")
 
 
 @dataclass(frozen=True)
@@ -92,17 +104,23 @@ def parse_date(text: str) -> date:
     raise ValueError(f"{value!r} is not a date (AAAA-MM-JJ or JJ/MM/AAAA)")
 
 
+def _error(line: int | None, message: str) -> dict[str, Any]:
+    return {"line": line, "message": message}
+
+
 def parse_bank_csv(text: str) -> ParsedExport:
+    """The payments of a CSV bank export, or the reasons it is refused: ``InvalidInput`` when
+    the file is not CSV at all, ``RuleViolated("F4")`` with every line error in ``errors``."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise BankCsvError(["the file is empty"])
+        raise _not_csv("the file is empty")
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
-        raise BankCsvError([f"no header row: {exc}"]) from None
+        raise _not_csv(f"no header row ({exc})") from None
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         canonical = ALIASES.get(_key(name))
@@ -110,24 +128,24 @@ def parse_bank_csv(text: str) -> ParsedExport:
             columns[canonical] = index
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise BankCsvError([f"missing column(s): {', '.join(missing)}"])
+        raise _refused([_error(1, f"the header lacks the column(s) {', '.join(missing)}")])
 
     payments: list[BankLine] = []
     skipped: list[str] = []
-    errors: list[str] = []
+    errors: list[dict[str, Any]] = []
     seen: set[str] = set()
     try:
         records = list(enumerate(reader, start=2))
     except csv.Error as exc:
-        raise BankCsvError([f"unreadable CSV: {exc}"]) from None
+        raise _not_csv(f"unreadable CSV ({exc})") from None
     if len(records) > MAX_ROWS:
-        raise BankCsvError([f"at most {MAX_ROWS} lines per file"])
+        raise _refused([_error(None, f"a file holds at most {MAX_ROWS} lines")])
     for number, record in records:
         if not any(cell.strip() for cell in record):
             continue
         if any("\x00" in cell for cell in record):
             # PostgreSQL text cannot hold NUL: refuse the line rather than fail at the insert
-            errors.append(f"line {number}: a cell holds a NUL character")
+            errors.append(_error(number, "a cell holds a NUL character"))
             continue
 
         def cell(name: str, record: list[str] = record) -> str:
@@ -138,16 +156,16 @@ def parse_bank_csv(text: str) -> ParsedExport:
             received_on = parse_date(cell("date"))
             amount = parse_amount(cell("amount"))
         except (ValueError, InvalidAmountError) as exc:
-            errors.append(f"line {number}: {exc}")
+            errors.append(_error(number, str(exc)))
             continue
         reference = cell("bank_reference")
         if not reference:
-            errors.append(f"line {number}: no bank reference")
+            errors.append(_error(number, "no bank reference"))
             continue
         method_text = _key(cell("method")) if "method" in columns else ""
         method = METHOD_ALIASES.get(method_text, "transfer" if not method_text else "")
         if method not in METHODS:
-            errors.append(f"line {number}: unknown payment method {cell('method')!r}")
+            errors.append(_error(number, f"unknown payment method {cell('method')!r}"))
             continue
         if amount <= ZERO:
             skipped.append(f"line {number}: {reference} is not a credit ({amount})")
@@ -168,5 +186,5 @@ def parse_bank_csv(text: str) -> ParsedExport:
             )
         )
     if errors:
-        raise BankCsvError(errors)
+        raise _refused(errors)
     return ParsedExport(payments, skipped)

@@ -9,21 +9,12 @@ from enum import StrEnum
 from typing import Literal
 
 from billing.domain.money import ZERO, is_cents, money
+from shared.errors import RuleViolated
 
 InvoiceKind = Literal["membership_new", "membership_renewal", "plan_upgrade", "auditorium"]
 DUES_KINDS: tuple[InvoiceKind, ...] = ("membership_new", "membership_renewal", "plan_upgrade")
 #: The kinds that are a year's dues proper (an upgrade is a supplement to them).
 YEARLY_DUES_KINDS: tuple[InvoiceKind, ...] = ("membership_new", "membership_renewal")
-
-
-class BillingRuleError(Exception):
-    """A billing rule refused an operation; ``rule`` is its id in rules.md (F2, F4...)."""
-
-    def __init__(self, rule: str, detail: str, *, conflict: bool = False) -> None:
-        super().__init__(detail)
-        self.rule = rule
-        self.detail = detail
-        self.conflict = conflict
 
 
 @dataclass(frozen=True)
@@ -34,11 +25,11 @@ class Line:
 
     def __post_init__(self) -> None:
         if self.quantity < 1:
-            raise BillingRuleError("F3", "a line has a quantity of at least 1")
+            raise RuleViolated("F3", "An invoice line has a quantity of at least 1.")
         if not is_cents(self.unit_price) or self.unit_price < ZERO:
-            raise BillingRuleError("F3", "a unit price is a non-negative amount in cents")
+            raise RuleViolated("F3", "A unit price is an amount in euros and cents, zero or more.")
         if not self.description.strip():
-            raise BillingRuleError("F3", "a line says what is invoiced")
+            raise RuleViolated("F3", "An invoice line says what is invoiced.")
 
     @property
     def amount(self) -> Decimal:
@@ -62,9 +53,9 @@ def dues_line(
 ) -> Line:
     """F1: the one line of a dues invoice (M2, M5, M6, M10), for the main structure."""
     if kind not in DUES_KINDS:
-        raise BillingRuleError("F1", f"{kind} is not a dues invoice")
+        raise RuleViolated("F1", f"An invoice of kind {kind} is not a dues invoice.")
     if amount <= ZERO:
-        raise BillingRuleError("F1", "dues are a positive amount")
+        raise RuleViolated("F1", "Dues are a positive amount.")
     label = _PLAN_LABEL.get(plan, plan)
     if kind == "membership_new":
         text = f"Cotisation {year} - adhésion {label} (nouvelle adhésion)"

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from shared.errors import InvalidInput
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 #: The largest amount the books hold (``NUMERIC(12, 2)``).
 MAX_AMOUNT = Decimal("9999999999.99")
 
 
-class InvalidAmountError(ValueError):
-    """A text or number that is not an amount of euros."""
+class InvalidAmountError(InvalidInput, ValueError):
+    """A text or number that is not an amount of euros (a 422 ``validation`` if it reaches a
+    client; the parsers of this package also catch it as a ``ValueError``)."""
 
 
 def money(value: Decimal | int | str) -> Decimal:

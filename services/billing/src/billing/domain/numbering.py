@@ -16,6 +16,10 @@ class Series(StrEnum):
 
 
 DIGITS = 5
+#: An invoice or credit note number as ``format_number`` writes it (a sequence past 99999 takes
+#: a sixth digit); the API's parameters declare these patterns.
+INVOICE_NUMBER_PATTERN = r"FA-[0-9]{4}-[0-9]{5,6}"
+CREDIT_NOTE_NUMBER_PATTERN = r"AV-[0-9]{4}-[0-9]{5,6}"
 
 
 def format_number(series: Series, year: int, sequence: int) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, get_args
 
-from billing.domain.invoices import BillingRuleError
 from billing.domain.money import ZERO, is_cents, money
+from shared.errors import Conflict, RuleViolated
 
 Method = Literal["transfer", "cheque", "card"]
 METHODS: tuple[str, ...] = get_args(Method)
@@ -16,13 +16,19 @@ METHODS: tuple[str, ...] = get_args(Method)
 def check_payment(amount: Decimal, method: str, bank_reference: str) -> None:
     """F4: what a recorded payment must have."""
     if method not in METHODS:
-        raise BillingRuleError("F4", f"unknown payment method {method!r}: {', '.join(METHODS)}")
+        raise RuleViolated(
+            "F4", f"Unknown payment method {method!r}: use one of {', '.join(METHODS)}."
+        )
     if not is_cents(amount) or amount <= ZERO:
-        raise BillingRuleError("F4", "a payment is a positive amount in cents")
+        raise RuleViolated(
+            "F4", "A payment is a positive amount in euros and cents (two decimals)."
+        )
     if not bank_reference.strip():
-        raise BillingRuleError("F4", "a payment has a bank reference (transfer, cheque or card)")
+        raise RuleViolated(
+            "F4", "A payment needs its bank reference (transfer id, cheque number or card slip)."
+        )
     if "\x00" in bank_reference:
-        raise BillingRuleError("F4", "a bank reference is printable text")
+        raise RuleViolated("F4", "A bank reference is printable text.")
 
 
 @dataclass(frozen=True)
@@ -63,14 +69,16 @@ def allocate_by_reference(amount: Decimal, invoices: list[OpenInvoice]) -> list[
 def check_manual_allocation(requested: Decimal | None, unallocated: Decimal) -> Decimal:
     """F4: allocating by hand takes at most what is still unallocated on the payment."""
     if unallocated <= ZERO:
-        raise BillingRuleError("F4", "this payment is allocated in full already", conflict=True)
+        raise Conflict("This payment is allocated in full already.", rule="F4")
     if requested is not None and not is_cents(requested):
-        raise BillingRuleError("F4", "an allocation is an amount in cents")
+        raise RuleViolated("F4", "An allocation is an amount in euros and cents (two decimals).")
     amount = unallocated if requested is None else money(requested)
     if amount <= ZERO:
-        raise BillingRuleError("F4", "an allocation is a positive amount")
+        raise RuleViolated("F4", "An allocation is a positive amount.")
     if amount > unallocated:
-        raise BillingRuleError(
-            "F4", f"only {unallocated} of this payment is left to allocate", conflict=True
+        raise Conflict(
+            f"Only {unallocated} € of this payment is left to allocate.",
+            rule="F4",
+            unallocated=str(unallocated),
         )
     return amount

@@ -1,0 +1,119 @@
+"""What the use cases need of a unit of work: the real one satisfies it, and so do the
+in-memory fakes of the use-case tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Protocol
+from uuid import UUID
+
+from billing.domain.invoices import InvoiceKind, Line
+from billing.domain.numbering import Series
+from billing.repositories.records import (
+    InvoiceRecord,
+    NewAllocation,
+    NewCreditNote,
+    NewInvoice,
+    NewPayment,
+    PaymentRecord,
+    Revision,
+)
+from billing.settings import BillingSettings
+from shared.clock import Clock
+from shared.contracts.membership import CustomerDetails
+from shared.messaging.outbox import OutboxWriter
+
+
+class InvoiceStore(Protocol):
+    async def lock_sequence(self, series: Series, year: int) -> int: ...
+
+    async def advance_sequence(self, series: Series, year: int, expected_last: int) -> int: ...
+
+    async def find_invoice_for_subject(
+        self, kind: InvoiceKind, subject_id: UUID
+    ) -> UUID | None: ...
+
+    async def find_dues_key(self, siren: str, year: int, kind: InvoiceKind) -> UUID | None: ...
+
+    async def claim_dues_key(
+        self, siren: str, year: int, kind: InvoiceKind, invoice_id: UUID
+    ) -> None: ...
+
+    async def release_dues_key(self, invoice_id: UUID) -> None: ...
+
+    async def insert_invoice(self, invoice: NewInvoice, lines: list[Line]) -> Revision: ...
+
+    async def add_credit_note(self, note: NewCreditNote) -> Revision: ...
+
+    async def mark_paid(self, invoice_id: UUID, paid_on: date, paid_at: datetime) -> Revision: ...
+
+    async def mark_overdue(self, invoice_id: UUID, on: date) -> Revision: ...
+
+    async def claim_overdue(self, as_of: date, limit: int) -> list[UUID]: ...
+
+    async def get_invoice(self, invoice_id: UUID) -> InvoiceRecord | None: ...
+
+    async def get_invoice_by_number(self, number: str) -> InvoiceRecord | None: ...
+
+    async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None: ...
+
+
+class PaymentStore(Protocol):
+    async def insert_payment(self, payment: NewPayment) -> Revision | None: ...
+
+    async def get_payment(
+        self, payment_id: UUID, *, lock: bool = False
+    ) -> PaymentRecord | None: ...
+
+    async def get_payment_by_bank_reference(self, reference: str) -> PaymentRecord | None: ...
+
+    async def allocate(self, allocation: NewAllocation) -> None: ...
+
+
+class ProjectionStore(Protocol):
+    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> None: ...
+
+    async def record_activation(
+        self,
+        *,
+        membership_id: UUID,
+        siren: str,
+        year: int,
+        plan: str,
+        activated_at: datetime,
+        invoice_id: UUID | None,
+        now: datetime,
+    ) -> None: ...
+
+    async def record_lapse(
+        self,
+        *,
+        membership_id: UUID,
+        siren: str,
+        year: int,
+        lapsed_on: date,
+        reason: str,
+        now: datetime,
+    ) -> None: ...
+
+
+class BillingWork(Protocol):
+    """A unit of work as the use cases see it."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def outbox(self) -> OutboxWriter: ...
+
+    @property
+    def settings(self) -> BillingSettings: ...
+
+    @property
+    def invoices(self) -> InvoiceStore: ...
+
+    @property
+    def payments(self) -> PaymentStore: ...
+
+    @property
+    def projections(self) -> ProjectionStore: ...
