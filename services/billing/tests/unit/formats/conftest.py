@@ -29,7 +29,7 @@ class Samples:
         return (SAMPLES / name).read_bytes()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sample() -> type[Samples]:
     return Samples
 
@@ -114,6 +114,6 @@ class Docs:
         return replace(doc, **changes)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def docs() -> type[Docs]:
     return Docs
