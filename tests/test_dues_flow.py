@@ -71,7 +71,7 @@ async def invoices_of(billing: httpx.AsyncClient, platform: Platform, siren: str
         "/invoices", params={"siren": siren}, headers=platform.token(Role.FINANCE)
     )
     assert response.status_code == 200, response.text
-    result: list[Any] = response.json()
+    result: list[Any] = response.json()["items"]
     return result
 
 

@@ -171,13 +171,6 @@ async def test_a_parameter_outside_its_declared_bounds_is_a_422_problem(
     assert r.json()["code"] == "validation"
 
 
-# shared.webapp.MediaTypeMiddleware reads only the app's top-level routes; FastAPI 0.165 keeps
-# included routers as _IncludedRouter entries, so no billing route is in its table yet. strict:
-# this fails as soon as the middleware walks fastapi.routing.iter_route_contexts(), and the
-# mark goes.
-@pytest.mark.xfail(
-    strict=True, reason="shared MediaTypeMiddleware does not see routes of included routers"
-)
 @pytest.mark.parametrize(
     ("path", "content_type", "accepted"),
     [
