@@ -70,7 +70,9 @@ def _problem_content() -> dict[str, Any]:
 
 def _document_operation(operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
-    wanted: dict[int, list[str]] = {422: ["validation"]}
+    wanted: dict[int, list[str]] = {}
+    if operation.get("parameters") or "requestBody" in operation:
+        wanted[422] = ["validation"]
     if operation.get("security"):
         wanted[401] = ["X3"]
         wanted[403] = ["X3"]

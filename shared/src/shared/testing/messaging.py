@@ -52,6 +52,7 @@ async def running_consumers(runtime: Any) -> AsyncIterator[Any]:
     try:
         yield broker
     finally:
+        await runtime.consumers.drain(broker)
         await broker.stop()
 
 
@@ -76,7 +77,9 @@ class BrokerPeer:
 
     async def listen(self, routing_key: str) -> aio_pika.abc.AbstractQueue:
         """A private queue bound to the exchange for ``routing_key``."""
-        queue = await self.channel.declare_queue(exclusive=True, auto_delete=True)
+        # exclusive: it goes with the connection; not auto-delete, so that it outlives one
+        # consumer (several ``received`` calls on one queue)
+        queue = await self.channel.declare_queue(exclusive=True)
         await queue.bind(await self._exchange(), routing_key=routing_key)
         return queue
 

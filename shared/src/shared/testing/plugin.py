@@ -52,6 +52,7 @@ def test_servers() -> TestServers:
     if _servers is None:
         try:
             _servers = resolve_servers()
+            _mark_running(_servers.namespace)
         except ServersUnavailableError as exc:
             if _in_ci():
                 pytest.fail(str(exc), pytrace=False)
@@ -161,6 +162,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 _TEST_RUN_NAME = re.compile(r"^test[0-9a-f]{8}\.")
 
 
+#: One file per test run in progress on this machine, holding its pid: the namespaces of runs
+#: still alive are never removed by another run's clean-up.
+_RUNS_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / "capmetiers-test-runs"
+
+
+def _mark_running(namespace: str) -> None:
+    _RUNS_DIR.mkdir(parents=True, exist_ok=True)
+    (_RUNS_DIR / namespace).write_text(str(os.getpid()))
+
+
+def _alive(namespace: str) -> bool:
+    try:
+        pid = int((_RUNS_DIR / namespace).read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return pid != os.getpid()
+
+
 def _delete_namespace(namespace: str, url: str) -> None:
     """Best effort: remove this run's (and dead runs') queues and exchanges from a local broker."""
     if not shutil.which("rabbitmqctl"):
@@ -178,8 +198,12 @@ def _delete_namespace(namespace: str, url: str) -> None:
         except (subprocess.SubprocessError, OSError):
             return
         names[kind] = [
-            n for n in listed if n.startswith(f"{namespace}.") or _TEST_RUN_NAME.match(n)
+            n
+            for n in listed
+            if n.startswith(f"{namespace}.")
+            or (_TEST_RUN_NAME.match(n) and not _alive(n.split(".", 1)[0]))
         ]
+    (_RUNS_DIR / namespace).unlink(missing_ok=True)
 
     async def delete() -> None:
         connection = await aio_pika.connect(url)
