@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 import pytest
 
-from membership.governance.assembly import Assembly, AssemblyState, ProxyStatus, Venue
+from membership.governance.assembly import Assembly, AssemblyState, ProxyStatus
 from membership.governance.electorate import Electorate, Representative, Voter
 from membership.governance.quorum import Quorum
 from membership.governance.settings import GovernanceSettings
@@ -25,19 +25,6 @@ OPENING = datetime(2026, 6, 12, 14, 0, tzinfo=UTC)
 
 def rep(name: str = "Claire Dupont") -> Representative:
     return Representative(name, None, "Directrice")
-
-
-def convene(settings: GovernanceSettings, today: date, held_on: date = HELD_ON) -> Assembly:
-    return Assembly.convene(
-        id=UUID(int=1),
-        title="AGO",
-        held_on=held_on,
-        starts_at=time(14),
-        venue=Venue(link="https://visio.example/ago"),
-        agenda=["Rapport moral"],
-        today=today,
-        settings=settings,
-    )
 
 
 def signed(assembly: Assembly, electorate: Electorate, *sirens: str) -> Assembly:
