@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from shared.contracts.base import Event
+from shared.contracts.governance import AssemblyParticipant, ConvenedStructure
 from shared.contracts.membership import CustomerDetails
 from shared.contracts.registry import REGISTRY
 
@@ -117,10 +118,10 @@ def render() -> str:
             if spec.producer == producer:
                 parts.append(_section(spec.model))
     parts.append("## Shared types\n")
-    parts.append(
-        "### CustomerDetails\n\n" + " ".join((CustomerDetails.__doc__ or "").split()) + "\n"
-    )
-    parts.append("\n".join(_fields(CustomerDetails)) + "\n")
+    for model in (CustomerDetails, ConvenedStructure, AssemblyParticipant):
+        doc = " ".join((model.__doc__ or "").split())
+        parts.append(f"### {model.__name__}\n\n{doc}\n")
+        parts.append("\n".join(_fields(model)) + "\n")
     return "\n".join(parts)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from shared.contracts import billing, booking, membership, training
+from shared.contracts import billing, booking, governance, membership, training
 from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
 
@@ -66,7 +66,7 @@ class EventRegistry:
 
 
 def _catalogue() -> list[type[Event]]:
-    modules = (membership, training, booking, billing)
+    modules = (membership, governance, training, booking, billing)
     found: list[type[Event]] = []
     for module in modules:
         for value in vars(module).values():
