@@ -28,6 +28,13 @@ class CustomerDetails(BaseModel):
     insee_code: str | None = None
     public_body: bool = False
     email: str | None = None
+    #: F8, public bodies invoiced through Chorus Pro: the service code ("code service") and the
+    #: commitment number ("numéro d'engagement juridique") the body gave, and whether it
+    #: requires each one on its invoices. Optional: added to version 1 without a break.
+    chorus_service_code: str | None = Field(default=None, max_length=100)
+    chorus_commitment_number: str | None = Field(default=None, max_length=50)
+    chorus_service_code_required: bool = False
+    chorus_commitment_required: bool = False
 
 
 class _MembershipEvent(Event):
