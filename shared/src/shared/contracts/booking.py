@@ -43,6 +43,8 @@ class AuditoriumBooked(_BookingEvent):
 
 
 class StudioSlotBooked(_BookingEvent):
+    """A Lab Studio slot of a training organisation's participant (B6)."""
+
     event_type: ClassVar[str] = "StudioSlotBooked"
     routing_stem: ClassVar[str] = "booking.studio_slot_booked"
 
@@ -58,5 +60,10 @@ class BookingCancelled(_BookingEvent):
 
     resource_kind: Literal["meeting_room", "auditorium", "lab_studio"]
     reason: Literal["member", "staff", "membership_lapsed"]
+    #: Cancelled before its day (or by a lapse): the room credit or studio slot is given
+    #: back, and an auditorium date is credited by billing.
     credit_returned: bool
     cancelled_at: datetime
+    #: The auditorium date's price as ``AuditoriumBooked`` carried it (what billing credits);
+    #: None for rooms and the studio.
+    amount: Money | None = None
