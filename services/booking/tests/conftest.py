@@ -138,6 +138,14 @@ class Scenario:
         await self.fold(*facts)
         return siren
 
+    async def premium_members(self, count: int) -> list[str]:
+        """``count`` new premium members of 2026, folded in one transaction."""
+        sirens: set[str] = set()
+        while len(sirens) < count:
+            sirens.add(new_siren())
+        await self.fold(*((self.activated(siren), 1) for siren in sirens))
+        return sorted(sirens)
+
     async def resource(
         self, kind: str = "meeting_room", *, capacity: int = 20, **extra: Any
     ) -> dict[str, Any]:

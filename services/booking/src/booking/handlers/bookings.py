@@ -48,6 +48,7 @@ async def book(uow: BookingUoW, request: BookingRequest) -> Booked:
     opening = day_opening(day, resource.id, await uow.calendar.opening_hours(), closures)
 
     # The structure's requests are decided one at a time from here (quotas locked, B2 B4 B6).
+    # Lock order everywhere: credits by year, studio slots, booking rows or a resource's day.
     credits = await uow.quotas.lock_room_credits(request.siren, [year])
     slots = await uow.quotas.lock_studio_slots([(email, year)] if email else [])
     window_start, window_end = weeks_around(day, policy.pattern_weeks)
@@ -73,6 +74,7 @@ async def book(uow: BookingUoW, request: BookingRequest) -> Booked:
             studio_slots_used=slots.get((email, year), 0) if email else 0,
         ),
     )
+    await uow.bookings.lock_day(resource.id, day)
     booking = await uow.bookings.add(
         NewBooking(
             id=uuid4(),

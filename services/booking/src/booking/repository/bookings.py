@@ -95,6 +95,20 @@ class BookingRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._c = connection
 
+    async def lock_day(self, resource_id: UUID, day: date) -> None:
+        """Take the resource's day until the transaction ends, just before inserting into it.
+
+        Concurrent inserts into B5's exclusion constraint wait on each other's uncommitted
+        rows and can end in a deadlock rather than a clean refusal; taken one at a time, the
+        next insert meets the committed one and is refused with 23P01. The constraint still
+        decides; the lock (an advisory one, per resource and day) only orders the inserts.
+        """
+        await self._c.execute(
+            sa.select(
+                sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(f"{resource_id}/{day}", 0))
+            )
+        )
+
     async def add(self, new: NewBooking) -> Booking:
         """Insert an active booking; an overlap with another active booking of the resource,
         however concurrent, is refused by the exclusion constraint (B5)."""

@@ -1,9 +1,10 @@
 """The yearly quotas (B2 room credits, B6 studio slots), locked in a fixed order.
 
-Every booking and cancellation of a structure first locks its ``room_credits`` rows, by year
-ascending, then the ``studio_slots`` rows it touches, by e-mail then year: two transactions
-never wait on each other in opposite orders, and concurrent requests of one structure are
-decided one after the other, each seeing what the one before committed.
+Every booking and cancellation of a structure locks its ``room_credits`` rows, by year
+ascending, then the ``studio_slots`` rows it touches, by e-mail then year, then the booking
+rows it changes or the resource's day it inserts into: two transactions never
+wait on each other in opposite orders, and concurrent requests of one structure are decided
+one after the other, each seeing what the one before committed.
 """
 
 from __future__ import annotations

@@ -62,15 +62,8 @@ class ResourceRepository:
         return _resource(row)
 
     async def get(self, resource_id: UUID) -> Resource | None:
-        row = (
-            (
-                await self._c.execute(
-                    sa.select(*_RESOURCE_COLUMNS).where(resources.c.id == resource_id)
-                )
-            )
-            .mappings()
-            .first()
-        )
+        query = sa.select(*_RESOURCE_COLUMNS).where(resources.c.id == resource_id)
+        row = (await self._c.execute(query)).mappings().first()
         return _resource(row) if row else None
 
     async def update(self, resource_id: UUID, changes: Mapping[str, Any]) -> Resource | None:
