@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from booking.domain.bookings import (
     Booking,
@@ -67,12 +74,21 @@ class ResourceIn(_In):
 
 
 class ResourcePatch(_In):
+    """The fields to change; only ``description`` may be set to null (removed)."""
+
     name: Text | None = None
     capacity: Annotated[int, Field(ge=1, le=MAX_CAPACITY)] | None = None
     equipment: Annotated[list[Text], Field(max_length=30)] | None = None
     requires_qualiopi: bool | None = None
     active: bool | None = None
     description: LongText | None = None
+
+    @model_validator(mode="after")
+    def _only_description_is_nullable(self) -> Self:
+        for name in self.model_fields_set - {"description"}:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null: leave it out to keep it")
+        return self
 
 
 class ResourceOut(BaseModel):
