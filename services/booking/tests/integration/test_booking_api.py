@@ -358,6 +358,16 @@ async def test_b1_staff_manage_resources_members_read_them(scenario) -> None:
         f"/resources/{room['id']}", json={"capacity": 30, "active": False}, headers=scenario.staff
     )
     assert patched.json()["capacity"] == 30
+    nulled = await scenario.client.patch(
+        f"/resources/{room['id']}", json={"capacity": None}, headers=scenario.staff
+    )
+    assert nulled.status_code == 422
+    far = await scenario.client.get(
+        f"/resources/{room['id']}/availability",
+        params={"on": "9999-12-31", "days": 31},
+        headers=member,
+    )
+    assert far.status_code == 422
     listed = await scenario.client.get(
         "/resources", params={"kind": "meeting_room", "active": "false"}, headers=member
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from booking.api.deps import Actor, Reader, Runtime, Siren, Year, scope_of
 from booking.api.resources import CALENDAR
-from booking.api.schemas import BookedOut, BookingIn, BookingOut, CreditsOut, ParkingOut
+from booking.api.schemas import BookedOut, BookingIn, BookingOut, CreditsOut, Day, ParkingOut
 from booking.domain.bookings import BookingRequest, BookingStatus, CancelReason
 from booking.handlers import bookings, reads
 from booking.repository.bookings import BookingFilter
@@ -76,8 +75,10 @@ async def list_bookings(
     page: Paging,
     siren: Annotated[str | None, Query(pattern=r"^\d{9}$", description="The structure")] = None,
     resource_id: Annotated[UUID | None, Query(description="The resource")] = None,
-    starts_on: Annotated[date | None, Query(alias="from", description="From this day")] = None,
-    ends_on: Annotated[date | None, Query(alias="to", description="To this day")] = None,
+    starts_on: Annotated[
+        Day | None, Query(alias="from", description="From this day (2020-2100)")
+    ] = None,
+    ends_on: Annotated[Day | None, Query(alias="to", description="To this day (2020-2100)")] = None,
     booking_status: Annotated[BookingStatus | None, Query(alias="status")] = None,
 ) -> Page[BookingOut]:
     """Bookings by date; a member's list holds its own structure's only (X3)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -12,6 +11,7 @@ from booking.api.deps import Reader, Runtime, Staff, Weekday, Year
 from booking.api.schemas import (
     ClosureIn,
     ClosureOut,
+    Day,
     HolidayOut,
     OpeningHoursIn,
     OpeningHoursOut,
@@ -66,8 +66,8 @@ async def close_weekday(weekday: Weekday, runtime: Runtime, caller: Staff) -> Re
 async def closures(
     runtime: Runtime,
     caller: Reader,
-    starts_on: Annotated[date, Query(alias="from", description="First day")],
-    ends_on: Annotated[date, Query(alias="to", description="Last day")],
+    starts_on: Annotated[Day, Query(alias="from", description="First day (years 2020-2100)")],
+    ends_on: Annotated[Day, Query(alias="to", description="Last day (years 2020-2100)")],
     resource_id: Annotated[UUID | None, Query(description="The site's and this one's")] = None,
 ) -> list[ClosureOut]:
     async with runtime.uow() as uow:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -12,6 +11,7 @@ from booking.api.deps import Reader, Runtime, Staff, scope_of
 from booking.api.schemas import (
     AvailabilityOut,
     BusyRange,
+    Day,
     DayOut,
     ResourceIn,
     ResourceOut,
@@ -103,7 +103,7 @@ async def availability(
     resource_id: UUID,
     runtime: Runtime,
     caller: Reader,
-    on: Annotated[date, Query(description="First day")],
+    on: Annotated[Day, Query(description="First day (years 2020-2100)")],
     days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="Days from the first")] = 1,
 ) -> AvailabilityOut:
     """Per day: open or why not (weekend, public holiday, closure), free ranges, bookings."""
