@@ -21,11 +21,9 @@ from booking.domain.bookings import (
 from booking.domain.conditions import weekly_run
 from booking.domain.decision import BookingContext, decide
 from booking.domain.opening import (
-    Closure,
     OpeningHours,
     day_opening,
     default_opening_hours,
-    free_ranges,
 )
 from booking.domain.policy import YearPolicy, require_policy
 from booking.domain.quotas import check_cancellable, gives_back
@@ -362,12 +360,6 @@ def test_b8_the_fourteenth_of_july_is_refused() -> None:
     assert "Fête nationale" in problem.detail
 
 
-def test_b8_easter_monday_and_ascension_come_from_the_holiday_calendar() -> None:
-    for holiday in (date(2026, 4, 6), date(2026, 5, 14), date(2027, 3, 29)):
-        opening = day_opening(holiday, None, default_opening_hours(), [])
-        assert opening.closed_because == "public_holiday"
-
-
 def test_b8_opening_hours_boundaries() -> None:
     for starts, ends in ((time(8, 30), time(9, 0)), (time(17, 30), time(18, 0))):
         req = request(starts_at=starts, ends_at=ends)
@@ -396,30 +388,11 @@ def test_b8_opening_hours_are_a_setting_per_weekday() -> None:
         OpeningHours(6, time(9), time(12))  # never on Saturdays
 
 
-def test_b8_a_closure_closes_the_site_or_one_resource() -> None:
-    room = resource()
-    site = Closure(uuid4(), date(2026, 3, 16), date(2026, 3, 17), "travaux", None)
-    only_room = Closure(uuid4(), TUESDAY, TUESDAY, "maintenance", room.id)
-    hours = default_opening_hours()
-    assert day_opening(TUESDAY, room.id, hours, [site]).closed_because == "closure"
-    assert day_opening(date(2026, 3, 18), room.id, hours, [site]).open
-    assert day_opening(TUESDAY, room.id, hours, [only_room]).closed_because == "closure"
-    assert day_opening(TUESDAY, uuid4(), hours, [only_room]).open
-
-
 def test_b8_a_booking_is_for_a_time_still_to_come() -> None:
     req = request(date(2026, 3, 10), starts_at=time(9, 0), ends_at=time(10, 0))
     refused("B8", req, context(req))  # 9:00 UTC is 10:00 in Pessac
     later = request(date(2026, 3, 10), starts_at=time(10, 15), ends_at=time(11, 0))
     decide(later, context(later))
-
-
-def test_b8_free_ranges_around_the_bookings() -> None:
-    opening = day_opening(TUESDAY, None, default_opening_hours(), [])
-    booked = [(time(10, 0), time(11, 0)), (time(8, 30), time(9, 0)), (time(10, 30), time(12))]
-    assert free_ranges(opening, booked) == [(time(9, 0), time(10, 0)), (time(12, 0), time(18))]
-    closed = day_opening(date(2026, 3, 21), None, default_opening_hours(), [])
-    assert free_ranges(closed, []) == []
 
 
 # -- cancellation ---------------------------------------------------------------------------------
