@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from booking.api import bookings, calendar, resources
+
+routers: list[APIRouter] = [resources.router, calendar.router, bookings.router]
