@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from shared.auth import Role
 from tests.conftest import Platform
 
-PLATFORM_SERVICES = ("membership", "billing")
+PLATFORM_SERVICES = ("membership", "booking", "billing")
 pytestmark = pytest.mark.e2e
 
-ROLE_OF = {"membership": Role.STAFF, "billing": Role.FINANCE}
+ROLE_OF = {"membership": Role.STAFF, "booking": Role.STAFF, "billing": Role.FINANCE}
 FUZZ = settings(
     max_examples=25,
     deadline=None,
@@ -64,3 +64,7 @@ def test_membership_api_answers_every_request_without_a_server_error(platform: P
 
 def test_billing_api_answers_every_request_without_a_server_error(platform: Platform) -> None:
     assert fuzz(platform, "billing") > 15
+
+
+def test_booking_api_answers_every_request_without_a_server_error(platform: Platform) -> None:
+    assert fuzz(platform, "booking") > 15
