@@ -136,7 +136,9 @@ class ServiceRuntime(Generic[S, U]):
         await _retry_until_up(self.declare_topology, "RabbitMQ")
         broker = self.build_broker()
         await broker.start()
-        jobs = [asyncio.create_task(job(self)) for job in self.background_jobs]
+        scheduled = self.background_jobs if self.settings.worker_schedulers else ()
+        jobs = [asyncio.create_task(job(self)) for job in scheduled]
+        jobs.append(asyncio.create_task(self.heartbeat(lambda: broker.ping(timeout=5))))
         log.info("%s worker consuming %d queue(s)", self.name, len(self.topology.queues))
         try:
             await _until_signalled()
@@ -153,11 +155,31 @@ class ServiceRuntime(Generic[S, U]):
         relay = self.relay()
         task = asyncio.create_task(relay.run())
         log.info("%s relay started", self.name)
+
+        async def relaying() -> bool:
+            return relay.connected()
+
+        heartbeat = asyncio.create_task(self.heartbeat(relaying))
         stopper = asyncio.create_task(_until_signalled())
         await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
         relay.stop()
         await task
         stopper.cancel()
+        heartbeat.cancel()
+
+    async def heartbeat(self, alive: Callable[[], Awaitable[bool]]) -> None:
+        """Touch ``settings.heartbeat_file`` while ``alive()`` says the process does its work."""
+        path = self.settings.heartbeat_file
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            try:
+                if await alive():
+                    path.touch()
+            except Exception:  # a probe that fails only leaves the file to age
+                log.debug("%s: heartbeat check failed", self.name, exc_info=True)
+            await asyncio.sleep(self.settings.heartbeat_max_age_s / 3)
 
     def run_api(self, app_path: str) -> None:
         import uvicorn

@@ -42,6 +42,13 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    #: Where the worker and the relay show they are alive (a container's liveness probe reads
+    #: its age): touched every third of ``heartbeat_max_age_s`` while connected. Unset: none.
+    heartbeat_file: Path | None = None
+    heartbeat_max_age_s: float = Field(default=60.0, gt=0)
+    #: Whether the worker runs the service's scheduled jobs; false where one scheduler (a
+    #: CronJob running the operator commands) does, so that they run once at any replica count.
+    worker_schedulers: bool = True
     #: ``production`` refuses what only a development platform may do (``DEV_CLOCK_FILE``...).
     platform_environment: Literal["development", "production"] = "development"
     #: Development only: every process's clock is the wall clock shifted by the offset this

@@ -152,6 +152,15 @@ class OutboxRelay:
         self._stopping.set()
         self._wake.set()
 
+    def connected(self) -> bool:
+        """Both its database connection and its broker connection are open (a liveness sign)."""
+        return (
+            self._db is not None
+            and not self._db.is_closed()
+            and self._connection is not None
+            and not self._connection.is_closed
+        )
+
     async def close(self) -> None:
         await self._close_broker()
         if self._listener is not None:
