@@ -35,6 +35,7 @@ from shared.testing.servers import (
     ServersUnavailableError,
     TestServers,
     resolve_servers,
+    run_is_over,
 )
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -157,8 +158,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 #: Names made by a test run (``test<run id>.``): those of runs that died are removed too, since
-#: hundreds of leftover quorum queues slow a local broker down to a halt.
-_TEST_RUN_NAME = re.compile(r"^test[0-9a-f]{8}\.")
+#: hundreds of leftover quorum queues slow a local broker down to a halt; those of runs still
+#: going on the same broker (another worktree's session) are left alone.
+_TEST_RUN_NAME = re.compile(r"^test([0-9a-f]{8})\.")
 
 
 def _delete_namespace(namespace: str, url: str) -> None:
@@ -166,6 +168,16 @@ def _delete_namespace(namespace: str, url: str) -> None:
     if not shutil.which("rabbitmqctl"):
         return
     names: dict[str, list[str]] = {}
+    over: dict[str, bool] = {}
+
+    def of_a_dead_run(name: str) -> bool:
+        match = _TEST_RUN_NAME.match(name)
+        if match is None:
+            return False
+        if match.group(1) not in over:  # once per run: the first look removes its lock file
+            over[match.group(1)] = run_is_over(match.group(1))
+        return over[match.group(1)]
+
     for kind, command in (("queue", "list_queues"), ("exchange", "list_exchanges")):
         try:
             listed = subprocess.run(
@@ -177,9 +189,7 @@ def _delete_namespace(namespace: str, url: str) -> None:
             ).stdout.split()
         except (subprocess.SubprocessError, OSError):
             return
-        names[kind] = [
-            n for n in listed if n.startswith(f"{namespace}.") or _TEST_RUN_NAME.match(n)
-        ]
+        names[kind] = [n for n in listed if n.startswith(f"{namespace}.") or of_a_dead_run(n)]
 
     async def delete() -> None:
         connection = await aio_pika.connect(url)
