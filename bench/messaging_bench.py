@@ -621,7 +621,7 @@ def _table(results: dict[tuple[str, str], Measure], count: int, paced: int, rate
             f"{kit_flat.throughput:.0f}",
             f"{raw_flat.throughput:.0f}",
             f"{kit_flat.throughput / raw_flat.throughput:.2f}",
-            ">= 0.80",
+            f">= {TARGETS['messaging_throughput'][1]:.2f}",
         ),
         (
             f"latency p50 at {rate:.0f}/s, {paced} events (ms)",
@@ -635,7 +635,7 @@ def _table(results: dict[tuple[str, str], Measure], count: int, paced: int, rate
             f"{kit_paced.percentile(99):.1f}",
             f"{raw_paced.percentile(99):.1f}",
             f"{kit_paced.percentile(99) / raw_paced.percentile(99):.2f}",
-            "<= 2.00",
+            f"<= {TARGETS['messaging_p99'][1]:.2f}",
         ),
         (
             "latency p50 flat out (ms)",
@@ -650,7 +650,7 @@ def _table(results: dict[tuple[str, str], Measure], count: int, paced: int, rate
                 f"{kit_flat.cpu_ms[what]:.2f}",
                 f"{raw_flat.cpu_ms[what]:.2f}",
                 f"{kit_flat.cpu_ms[what] / raw_flat.cpu_ms[what]:.2f}",
-                "",
+                f"<= {TARGETS['messaging_consumer_cpu'][1]:.2f}" if what == "consumer" else "",
             )
             for what in ("producer", "relay", "consumer")
         ),
@@ -714,14 +714,36 @@ async def orchestrate(args: argparse.Namespace) -> int:
         assert rate is not None
         print()
         print(_table(results, args.count, args.paced, rate))
-        kit_ok = results["kit", "flat"].throughput >= 0.8 * results[
-            "raw", "flat"
-        ].throughput and results["kit", "paced"].percentile(99) <= 2 * results[
-            "raw", "paced"
-        ].percentile(99)
+        ratios = _ratios(results)
+        met = all(_meets(name, value) for name, value in ratios.items())
         print()
-        print(f"targets {'met' if kit_ok else 'NOT met'} (best of {args.rounds} round(s) each)")
+        print(f"targets {'met' if met else 'NOT met'} (best of {args.rounds} round(s) each)")
+        for name, value in ratios.items():
+            print(f"RATIO {name} {value:.3f}")
     return 0
+
+
+#: kit/raw targets: (comparison, bound) of each figure the run ends with (``RATIO name value``).
+TARGETS: dict[str, tuple[str, float]] = {
+    "messaging_throughput": (">=", 0.9),
+    "messaging_p99": ("<=", 1.5),
+    "messaging_consumer_cpu": ("<=", 1.2),
+}
+
+
+def _ratios(results: dict[tuple[str, str], Measure]) -> dict[str, float]:
+    kit_flat, raw_flat = results["kit", "flat"], results["raw", "flat"]
+    kit_paced, raw_paced = results["kit", "paced"], results["raw", "paced"]
+    return {
+        "messaging_throughput": kit_flat.throughput / raw_flat.throughput,
+        "messaging_p99": kit_paced.percentile(99) / raw_paced.percentile(99),
+        "messaging_consumer_cpu": kit_flat.cpu_ms["consumer"] / raw_flat.cpu_ms["consumer"],
+    }
+
+
+def _meets(name: str, value: float) -> bool:
+    comparison, bound = TARGETS[name]
+    return value >= bound if comparison == ">=" else value <= bound
 
 
 def _better(new: Measure, old: Measure) -> bool:

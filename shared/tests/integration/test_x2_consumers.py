@@ -162,6 +162,35 @@ async def test_x2_undecodable_message_goes_straight_to_the_dlq(probe_world) -> N
     assert kit.failures == handled_before
 
 
+async def test_x2_a_failure_whose_retry_cannot_be_published_is_handed_back_not_lost(
+    probe_world, failing
+) -> None:
+    """With its delay queues gone, a failing message cannot be moved there: it is nacked back
+    to its queue instead of acknowledged, comes again, and after the queue's delivery limit
+    the broker itself parks it in the DLQ."""
+    world = await probe_world("no_retry_queue", consumer_max_attempts=3)
+    await world.declare(tap=False)
+    siren = "900000004"
+    failing.add(siren)
+    kit.failures.pop(siren, None)
+    async with _channel(world) as channel:
+        for delay in world.queue.retry_delays_ms:
+            await channel.queue_delete(world.queue.retry_queue(delay))
+        envelope = await produce(world.uow(), siren)
+        relay = world.relay()
+        task = asyncio.create_task(relay.run())
+        try:
+            async with world.consumer():
+                await wait_until(lambda: _dlq_count(channel, world, 1), within=30)
+        finally:
+            relay.stop()
+            await task
+        [parked] = await dlq.show(channel, world.queue)
+    assert parked.message_id == str(envelope.message_id)
+    assert kit.failures[siren] > world.settings.consumer_max_attempts, "delivered again and again"
+    assert await world.applied(siren) == 0
+
+
 # -- helpers -----------------------------------------------------------------------------------
 
 

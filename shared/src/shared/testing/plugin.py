@@ -35,6 +35,7 @@ from shared.testing.servers import (
     ServersUnavailableError,
     TestServers,
     resolve_servers,
+    run_is_over,
 )
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -52,7 +53,6 @@ def test_servers() -> TestServers:
     if _servers is None:
         try:
             _servers = resolve_servers()
-            _mark_running(_servers.namespace)
         except ServersUnavailableError as exc:
             if _in_ci():
                 pytest.fail(str(exc), pytrace=False)
@@ -158,27 +158,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 #: Names made by a test run (``test<run id>.``): those of runs that died are removed too, since
-#: hundreds of leftover quorum queues slow a local broker down to a halt.
-_TEST_RUN_NAME = re.compile(r"^test[0-9a-f]{8}\.")
-
-
-#: One file per test run in progress on this machine, holding its pid: the namespaces of runs
-#: still alive are never removed by another run's clean-up.
-_RUNS_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / "capmetiers-test-runs"
-
-
-def _mark_running(namespace: str) -> None:
-    _RUNS_DIR.mkdir(parents=True, exist_ok=True)
-    (_RUNS_DIR / namespace).write_text(str(os.getpid()))
-
-
-def _alive(namespace: str) -> bool:
-    try:
-        pid = int((_RUNS_DIR / namespace).read_text())
-        os.kill(pid, 0)
-    except (OSError, ValueError):
-        return False
-    return pid != os.getpid()
+#: hundreds of leftover quorum queues slow a local broker down to a halt; those of runs still
+#: going on the same broker (another worktree's session) are left alone.
+_TEST_RUN_NAME = re.compile(r"^test([0-9a-f]{8})\.")
 
 
 def _delete_namespace(namespace: str, url: str) -> None:
@@ -186,6 +168,16 @@ def _delete_namespace(namespace: str, url: str) -> None:
     if not shutil.which("rabbitmqctl"):
         return
     names: dict[str, list[str]] = {}
+    over: dict[str, bool] = {}
+
+    def of_a_dead_run(name: str) -> bool:
+        match = _TEST_RUN_NAME.match(name)
+        if match is None:
+            return False
+        if match.group(1) not in over:  # once per run: the first look removes its lock file
+            over[match.group(1)] = run_is_over(match.group(1))
+        return over[match.group(1)]
+
     for kind, command in (("queue", "list_queues"), ("exchange", "list_exchanges")):
         try:
             listed = subprocess.run(
@@ -197,13 +189,7 @@ def _delete_namespace(namespace: str, url: str) -> None:
             ).stdout.split()
         except (subprocess.SubprocessError, OSError):
             return
-        names[kind] = [
-            n
-            for n in listed
-            if n.startswith(f"{namespace}.")
-            or (_TEST_RUN_NAME.match(n) and not _alive(n.split(".", 1)[0]))
-        ]
-    (_RUNS_DIR / namespace).unlink(missing_ok=True)
+        names[kind] = [n for n in listed if n.startswith(f"{namespace}.") or of_a_dead_run(n)]
 
     async def delete() -> None:
         connection = await aio_pika.connect(url)

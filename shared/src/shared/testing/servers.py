@@ -8,17 +8,23 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 LOCAL_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 LOCAL_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
+#: One lock file per test run on this machine, held while the run lives: a run removing the
+#: names of dead runs from a shared broker leaves those of runs still going.
+RUN_LOCKS = Path(tempfile.gettempdir()) / "capmetiers-test-runs"
 
 
 class ServersUnavailableError(RuntimeError):
@@ -54,6 +60,12 @@ class TestServers:
     broker_control: BrokerControl | None = None
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     _containers: list[Any] = field(default_factory=list)
+    _lock: IO[bytes] | None = None
+
+    def __post_init__(self) -> None:
+        RUN_LOCKS.mkdir(exist_ok=True)
+        self._lock = (RUN_LOCKS / f"{self.run_id}.lock").open("wb")
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
 
     @property
     def namespace(self) -> str:
@@ -69,6 +81,25 @@ class TestServers:
     def stop(self) -> None:
         for container in self._containers:
             container.stop()
+        if self._lock is not None:
+            self._lock.close()
+            (RUN_LOCKS / f"{self.run_id}.lock").unlink(missing_ok=True)
+            self._lock = None
+
+
+def run_is_over(run_id: str) -> bool:
+    """Whether the test run ``run_id`` of this machine has ended (it died, or it finished
+    without removing its names). A run that left no lock file is not known to be over."""
+    path = RUN_LOCKS / f"{run_id}.lock"
+    try:
+        with path.open("rb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except FileNotFoundError:
+        return False
+    except BlockingIOError:
+        return False
+    path.unlink(missing_ok=True)
+    return True
 
 
 def _answers(host: str, port: int) -> bool:

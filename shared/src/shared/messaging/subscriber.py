@@ -1,0 +1,324 @@
+"""The kit's consumers on aio-pika: the loop that applies each delivery of a handler's queue.
+
+Each message goes through this module's code only, between aio-pika's delivery and the
+handler: decoded once, applied in its own transaction (inbox claim, version guard, handler,
+outbox rows, commit), then acknowledged. No per-message framework pipeline (middlewares,
+dependency injection, context scopes, log records): FastStream only describes the subscriptions
+in the AsyncAPI document (:class:`shared.messaging.consumers.ConsumerBroker`).
+
+Concurrency: a queue's messages are spread over ``concurrency`` lanes by aggregate, each lane
+applying its messages one after the other in their order of arrival. Several aggregates are
+applied at once, the events of one aggregate never overlap and keep the queue's order.
+
+Failures: a message whose handler raises is republished (publisher confirms) to a delay queue
+with its attempt count in ``x-attempt``, or after ``max_attempts`` to the queue's DLQ, and only
+then acknowledged; one that cannot be decoded goes to the DLQ at once. If even the republish
+fails, the message is handed back to the broker (nack) to come again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+import aio_pika
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractIncomingMessage,
+    AbstractQueue,
+    AbstractRobustConnection,
+)
+from pydantic import ValidationError
+
+from shared.contracts.base import Event
+from shared.contracts.envelope import Envelope
+from shared.contracts.registry import REGISTRY, UnknownEventError
+from shared.correlation import bind
+from shared.messaging import inbox, versions
+from shared.messaging.topology import ConsumerQueue, Topology
+from shared.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from shared.messaging.consumers import ConsumerStats, Registration
+
+log = logging.getLogger("shared.messaging.consumers")
+
+ATTEMPT_HEADER = "x-attempt"
+ERROR_HEADER = "x-last-error"
+ORIGIN_HEADER = "x-origin-queue"
+#: Seconds between reconnection attempts when the broker went away.
+RECONNECT_INTERVAL_S = 1.0
+#: A republish not confirmed within this time fails (the message is handed back, not lost).
+PUBLISH_TIMEOUT_S = 30.0
+#: How long stopping waits for the messages being applied (then their transactions roll back).
+STOP_GRACE_S = 10.0
+
+U = TypeVar("U", bound=UnitOfWork)
+#: What a lane is given: the message and its envelope and event, or the reason it is undecodable.
+_Item = tuple[AbstractIncomingMessage, tuple[Envelope, Event] | str]
+
+
+class Outcome(enum.Enum):
+    """What applying one delivery did."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    STALE = "stale"
+
+
+@dataclass
+class QueueSubscriber(Generic[U]):
+    """One handler's queue: its channel, its lanes, and what each delivery goes through."""
+
+    registration: Registration[U]
+    queue: ConsumerQueue
+    topology: Topology
+    uow_factory: Callable[[], U]
+    max_attempts: int
+    stats: ConsumerStats
+    prefetch: int
+    concurrency: int = 1
+
+    _channel: AbstractChannel | None = field(init=False, default=None)
+    _publisher: AbstractChannel | None = field(init=False, default=None)
+    _amqp_queue: AbstractQueue | None = field(init=False, default=None)
+    _consumer_tag: str | None = field(init=False, default=None)
+    _lanes: list[asyncio.Queue[_Item]] = field(init=False, default_factory=list)
+    _workers: list[asyncio.Task[None]] = field(init=False, default_factory=list)
+
+    async def start(self, connection: AbstractRobustConnection, publisher: AbstractChannel) -> None:
+        """Declare the queue (as the topology does), start the lanes, consume."""
+        self._publisher = publisher
+        channel = await connection.channel()
+        await channel.set_qos(prefetch_count=self.prefetch)
+        exchange = await channel.declare_exchange(
+            self.topology.exchange, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        queue = await channel.declare_queue(
+            self.queue.name,
+            durable=True,
+            arguments=self.queue.main_arguments(self.topology.dead_letter_exchange),
+        )
+        for key in self.queue.routing_keys:
+            await queue.bind(exchange, routing_key=key)
+        self._channel, self._amqp_queue = channel, queue
+        self._lanes = [asyncio.Queue() for _ in range(max(1, self.concurrency))]
+        self._workers = [asyncio.create_task(self._run_lane(lane)) for lane in self._lanes]
+        self._consumer_tag = await queue.consume(self._on_message)
+
+    async def drain(self) -> None:
+        """Take no more messages and finish applying those already taken."""
+        await self._cancel_consumer()
+        await asyncio.gather(*(lane.join() for lane in self._lanes))
+
+    async def stop(self) -> None:
+        """Stop consuming: each lane finishes the message it is applying (for a while), those
+        it has not begun go back to the queue with the channel, unacknowledged."""
+        await self._cancel_consumer()
+        for lane in self._lanes:
+            while not lane.empty():
+                lane.get_nowait()
+                lane.task_done()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(STOP_GRACE_S):
+                await asyncio.gather(*(lane.join() for lane in self._lanes))
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers.clear()
+        channel, self._channel = self._channel, None
+        if channel is not None and not channel.is_closed:
+            try:
+                await channel.close()
+            except Exception as exc:
+                log.warning("%s: could not close the channel: %r", self.queue.name, exc)
+
+    async def _cancel_consumer(self) -> None:
+        tag, self._consumer_tag = self._consumer_tag, None
+        if self._amqp_queue is not None and tag is not None:
+            try:
+                await self._amqp_queue.cancel(tag)
+            except Exception as exc:  # a lost channel: what it held goes back to the queue
+                log.warning("%s: could not cancel the consumer: %r", self.queue.name, exc)
+
+    # -- one delivery ------------------------------------------------------------------------
+
+    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        """Decode, then queue in the lane of the message's aggregate: deliveries are handed
+        over in the order they arrive, since this never waits."""
+        try:
+            decoded: tuple[Envelope, Event] | str = self._decode(message.body)
+        except (ValidationError, UnknownEventError, ValueError) as exc:
+            decoded = f"undecodable: {exc}"
+        key = decoded[0].aggregate_id if isinstance(decoded, tuple) else message.message_id
+        self._lanes[hash(key) % len(self._lanes)].put_nowait((message, decoded))
+
+    def _decode(self, body: bytes) -> tuple[Envelope, Event]:
+        envelope = Envelope.model_validate_json(body)
+        event = REGISTRY.decode(envelope)
+        if type(event) is not self.registration.model:
+            raise UnknownEventError(
+                f"{envelope.event_type} v{envelope.event_version} is not the "
+                f"{self.registration.model.event_type} this queue takes"
+            )
+        return envelope, event
+
+    async def _run_lane(self, lane: asyncio.Queue[_Item]) -> None:
+        while True:
+            message, decoded = await lane.get()
+            try:
+                if isinstance(decoded, str):
+                    await self._park_undecodable(message, decoded)
+                else:
+                    await self._process(message, *decoded)
+            except Exception:
+                # The channel went away under it (ack, nack): the broker delivers it again.
+                log.exception("%s: delivery %s not settled", self.queue.name, message.message_id)
+            finally:
+                lane.task_done()
+
+    async def _process(
+        self, message: AbstractIncomingMessage, envelope: Envelope, event: Event
+    ) -> None:
+        bind(envelope.correlation_id, str(envelope.message_id))
+        try:
+            outcome = await self.apply(event, envelope)
+        except Exception as exc:
+            await self._failed(message, envelope, exc)
+            return
+        if outcome is Outcome.APPLIED:
+            self.stats.applied += 1
+        elif outcome is Outcome.STALE:
+            self.stats.stale += 1
+        else:
+            self.stats.duplicates += 1
+        await message.ack()
+
+    async def apply(self, event: Event, envelope: Envelope) -> Outcome:
+        """Apply once, unless the inbox saw it before or the projection has a newer version."""
+        async with self.uow_factory() as uow:
+            if not await inbox.claim(uow.driver, self.queue.name, envelope.message_id):
+                return Outcome.DUPLICATE
+            projection = self.registration.projection
+            if (
+                projection is not None
+                and envelope.aggregate_version is not None
+                and not await versions.advance(
+                    uow.driver, projection, envelope.aggregate_id, envelope.aggregate_version
+                )
+            ):
+                # the inbox claim commits: a redelivery is then a plain duplicate
+                await uow.commit()
+                log.info(
+                    "%s: stale %s %s v%d ignored",
+                    self.queue.name,
+                    envelope.event_type,
+                    envelope.aggregate_id,
+                    envelope.aggregate_version,
+                )
+                return Outcome.STALE
+            await self.registration.handler(event, envelope, uow)
+            await uow.commit()
+            return Outcome.APPLIED
+
+    async def _failed(
+        self, message: AbstractIncomingMessage, envelope: Envelope, exc: Exception
+    ) -> None:
+        attempt = _attempt(message)
+        error = f"{type(exc).__name__}: {exc}"
+        if attempt >= self.max_attempts:
+            log.error(
+                "%s: %s %s failed %d times, parked in %s: %s",
+                self.queue.name,
+                envelope.event_type,
+                envelope.message_id,
+                attempt,
+                self.queue.dlq,
+                error,
+            )
+            if await self._republish(message, self.queue.dlq, attempt, error):
+                self.stats.dead_lettered += 1
+            return
+        log.warning(
+            "%s: %s %s failed (attempt %d), will retry: %s",
+            self.queue.name,
+            envelope.event_type,
+            envelope.message_id,
+            attempt,
+            error,
+        )
+        retry = self.queue.retry_queue_for_attempt(attempt)
+        if await self._republish(message, retry, attempt + 1, error):
+            self.stats.retried += 1
+
+    async def _park_undecodable(self, message: AbstractIncomingMessage, error: str) -> None:
+        log.error(
+            "%s: undecodable message %s parked in %s: %s",
+            self.queue.name,
+            message.message_id,
+            self.queue.dlq,
+            error,
+        )
+        if await self._republish(message, self.queue.dlq, _attempt(message), error):
+            self.stats.dead_lettered += 1
+
+    async def _republish(
+        self, message: AbstractIncomingMessage, queue: str, attempt: int, error: str
+    ) -> bool:
+        """Copy ``message`` to ``queue`` (confirmed), then ack it; if the copy fails, nack it."""
+        assert self._publisher is not None
+        headers = dict(message.headers or {})
+        headers[ATTEMPT_HEADER] = attempt
+        headers[ERROR_HEADER] = error[:1000]
+        headers[ORIGIN_HEADER] = self.queue.name
+        copy = aio_pika.Message(
+            message.body,
+            headers=headers,
+            content_type=message.content_type or "application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=message.message_id,
+            correlation_id=message.correlation_id,
+            type=message.type,
+            app_id=message.app_id,
+            timestamp=message.timestamp,
+        )
+        try:
+            await self._publisher.default_exchange.publish(
+                copy, routing_key=queue, mandatory=True, timeout=PUBLISH_TIMEOUT_S
+            )
+        except Exception as exc:
+            log.error(
+                "%s: %s could not be moved to %s (%r); the broker delivers it again",
+                self.queue.name,
+                message.message_id,
+                queue,
+                exc,
+            )
+            await message.nack(requeue=True)
+            return False
+        await message.ack()
+        return True
+
+
+def _attempt(message: AbstractIncomingMessage) -> int:
+    """The delivery's attempt (1 for a message never retried); a header we did not write,
+    unreadable, counts as a first attempt."""
+    value = (message.headers or {}).get(ATTEMPT_HEADER)
+    return value if isinstance(value, int) and value > 0 else 1
+
+
+async def connect(url: str, service: str) -> tuple[AbstractRobustConnection, AbstractChannel]:
+    """The consumers' connection (it reconnects, and its channels, queues and consumers come
+    back with it) and the channel they republish on, with publisher confirms."""
+    connection = await aio_pika.connect_robust(
+        url,
+        reconnect_interval=RECONNECT_INTERVAL_S,
+        client_properties={"connection_name": f"{service} consumers"},
+    )
+    publisher = await connection.channel(publisher_confirms=True, on_return_raises=True)
+    return connection, publisher
