@@ -64,7 +64,7 @@ PHRASES: dict[str, str] = {
     "F3": "Les mentions obligatoires de la facture sont incomplètes.",
     "F4": "Le règlement est refusé : vérifiez le montant, le mode, la date (pas dans le futur) "
     "et la référence bancaire, ou, pour une affectation, ce qui reste à affecter.",
-    "F5": "Cette facture est déjà réglée.",
+    "F5": "Cette facture est déjà entièrement réglée : rien ne reste à payer.",
     "F6": "Le rapprochement de cette période n'a pas pu être établi.",
     "F7": "L'export comptable n'a pas pu être produit pour cette période.",
     "F8": "Les références Chorus Pro de cet organisme public sont incomplètes.",
