@@ -20,7 +20,8 @@ from portal.settings import PortalSettings  # noqa: E402
 from shared.clock import FixedClock  # noqa: E402
 
 Handler = Callable[[httpx.Request], httpx.Response]
-CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+#: The hidden field every form of the page carries (what a browser posts back).
+CSRF = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]*)">')
 
 
 def problem(status: int, code: str, detail: str = "refused", **extra: Any) -> httpx.Response:
@@ -94,6 +95,10 @@ def text(response: httpx.Response) -> str:
     return html.unescape(response.text)
 
 
+#: The session's token for htmx requests, on a page without a form.
+META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
 class Browser:
     """An httpx client on the portal that signs in and posts forms with their CSRF token."""
 
@@ -103,7 +108,7 @@ class Browser:
 
     async def get(self, path: str, **kwargs: Any) -> httpx.Response:
         response = await self.client.get(path, **kwargs)
-        found = CSRF.search(response.text)
+        found = CSRF.search(response.text) or META_CSRF.search(response.text)
         if found:
             self.csrf = found.group(1)
         return response
