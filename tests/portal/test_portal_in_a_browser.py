@@ -137,7 +137,7 @@ async def test_m5_f5_a_board_member_approves_and_finance_records_the_payment(
         return await page.get_by_text("Adhérente — formule Premium").count() > 0
 
     await wait_until(active, within=60, interval=0.5)
-    await expect(page.get_by_text(f"31 décembre {YEAR}")).to_be_visible()
+    await expect(page.locator("strong", has_text=f"31 décembre {YEAR}")).to_be_visible()
     await member.check("adhesion-active")
     await member.visit("/adherent/factures")
     await expect(page.get_by_role("cell", name="Payée", exact=True)).to_be_visible()
@@ -199,7 +199,7 @@ async def test_x3_a_member_never_sees_another_structures_data(
     member: Person = await people("adherent-x3")
     await member.sign_in("member", own)
     page = await member.visit("/adherent/factures")
-    await expect(page.get_by_text(own_invoice["number"])).to_be_visible()
+    await expect(page.get_by_role("cell", name=own_invoice["number"], exact=True)).to_be_visible()
     assert other_invoice["number"] not in await page.content()
 
     # The address bar cannot name another structure: its pages are refused or not found.
