@@ -126,7 +126,9 @@ class Person:
         slug = re.sub(r"[^a-z0-9]+", "-", (label or self.page.url.split("/", 3)[-1]).lower())
         ARTIFACTS.mkdir(exist_ok=True)
         await self.page.screenshot(
-            path=str(ARTIFACTS / f"{self.name}-{self.shots:02d}-{slug.strip('-') or 'accueil'}.png"),
+            path=str(
+                ARTIFACTS / f"{self.name}-{self.shots:02d}-{slug.strip('-') or 'accueil'}.png"
+            ),
             full_page=True,
         )
 
@@ -162,9 +164,7 @@ async def check_accessibility(page: Page) -> None:
 
 
 @pytest.fixture
-async def people(
-    chromium: Browser, portal_url: str
-) -> AsyncIterator[Any]:
+async def people(chromium: Browser, portal_url: str) -> AsyncIterator[Any]:
     """``await people("board")``: a new person with their own browser context."""
     contexts: list[BrowserContext] = []
 

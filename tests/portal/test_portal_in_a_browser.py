@@ -177,7 +177,9 @@ async def test_f4_finance_imports_a_statement_and_matches_the_leftover_by_hand(
     row = page.locator("tr", has_text=f"RLV-{batch}-2")
     await row.get_by_label("Facture").fill(leftover_invoice["number"])
     await row.get_by_role("button", name="Affecter").click()
-    await expect(row.get_by_text(f"Affecté à la facture {leftover_invoice['number']}")).to_be_visible()
+    await expect(
+        row.get_by_text(f"Affecté à la facture {leftover_invoice['number']}")
+    ).to_be_visible()
     await finance.check("reglement-affecte")
 
     async with platform.client("billing") as billing:

@@ -15,9 +15,9 @@ import pytest
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 
-from portal.app import create_app  # noqa: E402
-from portal.settings import PortalSettings  # noqa: E402
-from shared.clock import FixedClock  # noqa: E402
+from portal.app import create_app
+from portal.settings import PortalSettings
+from shared.clock import FixedClock
 
 Handler = Callable[[httpx.Request], httpx.Response]
 #: The hidden field every form of the page carries (what a browser posts back).
@@ -52,7 +52,13 @@ class FakeService:
         answer = self.routes.get((request.method, request.url.path))
         if answer is None:
             return httpx.Response(
-                404, json={"title": "Not found", "status": 404, "code": "not_found", "detail": "Not Found"}
+                404,
+                json={
+                    "title": "Not found",
+                    "status": 404,
+                    "code": "not_found",
+                    "detail": "Not Found",
+                },
             )
         return answer(request) if callable(answer) else answer
 
@@ -113,10 +119,14 @@ class Browser:
             self.csrf = found.group(1)
         return response
 
-    async def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+    async def post(
+        self, path: str, data: dict[str, Any] | None = None, **kwargs: Any
+    ) -> httpx.Response:
         if not self.csrf:
             await self.get("/connexion")
-        return await self.client.post(path, data={"csrf_token": self.csrf, **(data or {})}, **kwargs)
+        return await self.client.post(
+            path, data={"csrf_token": self.csrf, **(data or {})}, **kwargs
+        )
 
     async def sign_in(self, role: str, siren: str = "") -> httpx.Response:
         await self.get("/connexion")

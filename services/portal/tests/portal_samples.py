@@ -80,7 +80,9 @@ def membership(year: int = 2026, state: str = "active", plan: str = "simple") ->
     }
 
 
-def invoice(number: str = "FA-2026-00007", status: str = "unpaid", **changes: Any) -> dict[str, Any]:
+def invoice(
+    number: str = "FA-2026-00007", status: str = "unpaid", **changes: Any
+) -> dict[str, Any]:
     body = {
         "id": "0b7a3a2e-8f0e-4b57-9d2d-6d0f7e5b1c11",
         "number": number,
@@ -116,8 +118,15 @@ def invoice(number: str = "FA-2026-00007", status: str = "unpaid", **changes: An
     return body
 
 
-def page(items: list[Any], total: int | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    return {"items": items, "total": len(items) if total is None else total, "limit": limit, "offset": offset}
+def page(
+    items: list[Any], total: int | None = None, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    return {
+        "items": items,
+        "total": len(items) if total is None else total,
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 TEXT = (

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import httpx
 from conftest import Browser, Fakes, problem, text
-from portal_samples import MEMBER_SIREN, TEXT, application, invoice, membership, page, rights, structure
+from portal_samples import (
+    MEMBER_SIREN,
+    TEXT,
+    application,
+    invoice,
+    membership,
+    page,
+    rights,
+    structure,
+)
 
 
 async def test_m5_the_board_reads_the_three_texts_and_decides(
@@ -98,8 +107,10 @@ async def test_a_structures_page_shows_everything_and_names_what_is_missing(
     fakes.booking.down = True  # training answers 404 for a route it does not have yet
     await browser.sign_in("staff")
     body = text(await browser.get(f"/structures/{MEMBER_SIREN}"))
-    assert "Q-2025-0042" in body and "30 juin 2027" in body
-    assert "2025" in body and "2026" in body
+    assert "Q-2025-0042" in body
+    assert "30 juin 2027" in body
+    assert "2025" in body
+    assert "2026" in body
     assert "Payée" in body
     assert "les formations ParcoursPro ne répondent pas" in body
     assert "les réservations de salles ne répondent pas" in body
@@ -136,7 +147,11 @@ async def test_t3_a_refused_enrolment_is_explained_and_a_waitlist_place_shown(
     fakes.training.on("GET", "/enrollments", page([]))
     fakes.training.on("POST", "/sessions/s1/enrollments", problem(422, "T3", "limit reached"))
     await browser.sign_in("member", MEMBER_SIREN)
-    form = {"employee_name": "Léa Dupont", "email": "Lea@Example.org", "siret": f"{MEMBER_SIREN}00012"}
+    form = {
+        "employee_name": "Léa Dupont",
+        "email": "Lea@Example.org",
+        "siret": f"{MEMBER_SIREN}00012",
+    }
     refused = await browser.post("/adherent/formations/sessions/s1/inscriptions", form)
     assert refused.status_code == 422
     assert "limite annuelle" in text(refused)
@@ -152,9 +167,13 @@ async def test_t3_a_refused_enrolment_is_explained_and_a_waitlist_place_shown(
 
 async def test_b4_booking_needs_the_conditions_attested(browser: Browser, fakes: Fakes) -> None:
     fakes.membership.on("GET", f"/structures/{MEMBER_SIREN}", structure())
-    fakes.booking.on("GET", "/resources", [{"id": "salle-1", "name": "Salle Garonne", "kind": "meeting_room"}])
+    fakes.booking.on(
+        "GET", "/resources", [{"id": "salle-1", "name": "Salle Garonne", "kind": "meeting_room"}]
+    )
     fakes.booking.on("GET", "/bookings", page([]))
-    fakes.booking.on("GET", "/resources/salle-1/availability", {"free": [{"start": "09:00", "end": "18:00"}]})
+    fakes.booking.on(
+        "GET", "/resources/salle-1/availability", {"free": [{"start": "09:00", "end": "18:00"}]}
+    )
     fakes.booking.on("POST", "/bookings", problem(422, "B2", "premium only"))
     await browser.sign_in("member", MEMBER_SIREN)
     form = {

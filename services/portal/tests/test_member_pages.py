@@ -4,7 +4,7 @@ structure's (X3); a part that does not answer is named and the rest still shows.
 from __future__ import annotations
 
 import httpx
-from conftest import Browser, Fakes, text, problem
+from conftest import Browser, Fakes, problem, text
 from portal_samples import (
     MEMBER_SIREN,
     OTHER_SIREN,
@@ -25,9 +25,7 @@ def _member_services(fakes: Fakes, **rights_changes: object) -> None:
     fakes.billing.on("GET", "/invoices", page([invoice()]))
 
 
-async def test_m3_the_member_sees_its_status_and_until_when(
-    browser: Browser, fakes: Fakes
-) -> None:
+async def test_m3_the_member_sees_its_status_and_until_when(browser: Browser, fakes: Fakes) -> None:
     _member_services(fakes)
     await browser.sign_in("member", MEMBER_SIREN)
     response = await browser.get("/adherent")
@@ -73,9 +71,9 @@ async def test_x3_member_pages_ask_only_for_the_tokens_structure(
     asked = fakes.membership.paths() + fakes.billing.paths()
     assert asked, "the pages called no service"
     assert not any(OTHER_SIREN in path for path in asked)
-    assert all(
-        r.url.params.get("siren") == MEMBER_SIREN for r in fakes.billing.requests
-    ), "billing is always asked for the member's own invoices"
+    assert all(r.url.params.get("siren") == MEMBER_SIREN for r in fakes.billing.requests), (
+        "billing is always asked for the member's own invoices"
+    )
     # and the bearer token the services see is the member's, scoped to its SIREN
     assert all(r.headers["authorization"].startswith("Bearer ") for r in fakes.billing.requests)
 
@@ -114,9 +112,9 @@ async def test_x3_a_member_cannot_open_the_agencys_pages(browser: Browser, fakes
         response = await browser.get(path)
         assert response.status_code == 403, path
         assert "réservée à un autre rôle" in text(response)
-    assert fakes.membership.paths() == [
-        p for p in fakes.membership.paths() if MEMBER_SIREN in p
-    ], "no call made for the refused pages"
+    assert fakes.membership.paths() == [p for p in fakes.membership.paths() if MEMBER_SIREN in p], (
+        "no call made for the refused pages"
+    )
 
 
 async def test_m5_a_refused_application_is_explained_in_french(
@@ -124,9 +122,7 @@ async def test_m5_a_refused_application_is_explained_in_french(
 ) -> None:
     _member_services(fakes)
     fakes.membership.on("GET", "/tariffs", [])
-    fakes.membership.on(
-        "POST", "/applications", problem(422, "M5", "The three texts are required")
-    )
+    fakes.membership.on("POST", "/applications", problem(422, "M5", "The three texts are required"))
     await browser.sign_in("member", MEMBER_SIREN)
     response = await browser.post(
         "/adherent/adhesion", {"year": "2026", "plan": "simple", "structure": "court"}
@@ -142,7 +138,9 @@ async def test_m5_a_refused_application_is_explained_in_french(
 async def test_m5_an_application_goes_to_the_board(browser: Browser, fakes: Fakes) -> None:
     _member_services(fakes)
     fakes.membership.on(
-        "POST", "/applications", httpx.Response(201, json={"kind": "new", "status": "pending_review"})
+        "POST",
+        "/applications",
+        httpx.Response(201, json={"kind": "new", "status": "pending_review"}),
     )
     await browser.sign_in("member", MEMBER_SIREN)
     response = await browser.post("/adherent/adhesion", {"year": "2026", "plan": "premium"})
@@ -160,9 +158,7 @@ async def test_an_unregistered_structure_is_offered_registration(
     await browser.sign_in("member", MEMBER_SIREN)
     response = await browser.get("/adherent")
     assert "Enregistrer votre structure" in text(response)
-    fakes.membership.on(
-        "POST", "/structures", problem(422, "M1", "outside Nouvelle-Aquitaine")
-    )
+    fakes.membership.on("POST", "/structures", problem(422, "M1", "outside Nouvelle-Aquitaine"))
     refused = await browser.post(
         "/adherent/structure",
         {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from conftest import Browser, Fakes, text
-from portal_samples import MEMBER_SIREN, application, page
+from portal_samples import application, page
 
 from portal.app import create_app
 from portal.settings import PortalSettings
@@ -102,9 +102,7 @@ async def test_the_development_sign_in_is_refused_in_production() -> None:
         page_ = await browser.get("/connexion")
         assert "Connexion de développement" not in text(page_)
         assert "Se connecter avec mon compte Cap Métiers" in text(page_)
-        response = await browser.post(
-            "/connexion/developpement", {"role": "staff", "siren": ""}
-        )
+        response = await browser.post("/connexion/developpement", {"role": "staff", "siren": ""})
         assert response.status_code == 403
         assert "n'existe pas sur la plateforme de production" in text(response)
 
