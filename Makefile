@@ -23,6 +23,7 @@ run: prepare  ## Run the whole platform: 4 APIs, 4 workers, 4 relays (Ctrl-C sto
 	@echo "training    http://127.0.0.1:8002/docs   events: http://127.0.0.1:8002/asyncapi"
 	@echo "booking     http://127.0.0.1:8003/docs   events: http://127.0.0.1:8003/asyncapi"
 	@echo "billing     http://127.0.0.1:8004/docs   events: http://127.0.0.1:8004/asyncapi"
+	@echo "portal      http://127.0.0.1:8005/       (development sign-in: pick a role)"
 	@echo "a token:    uv run capmetiers-token staff"
 	@echo "move it in time: uv run python scripts/platform-clock.py 2027-02-16 (--reset: back)"
 	DEV_CLOCK_FILE=$(CURDIR)/.platform-clock $(UV) run --no-sync python scripts/supervise.py Procfile

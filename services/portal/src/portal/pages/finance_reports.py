@@ -1,0 +1,117 @@
+"""Finance's tools: importing a bank statement (CSV) with its report, the reconciliation of a
+period (F6) with each mismatch linked to its cause, and the exports and documents (F7)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from portal.clients import clients_of
+from portal.clients.base import Download
+from portal.pages.common import today
+from portal.parts import part
+from portal.rendering import render
+from portal.web import BackOffice, Finance
+
+router = APIRouter(prefix="/finances")
+MAX_STATEMENT_BYTES = 5_000_000
+
+
+@router.get("/releves")
+async def statement_form(request: Request, user: Finance) -> Response:
+    return render(request, "finance/statement.html", {"report": None})
+
+
+@router.post("/releves")
+async def import_statement(
+    request: Request, user: Finance, fichier: Annotated[UploadFile, File()]
+) -> Response:
+    """Import a CSV bank statement, all or nothing; the report lists what was recorded, seen
+    before, skipped (debits) and left unmatched."""
+    content = await fichier.read(MAX_STATEMENT_BYTES + 1)
+    if not content:
+        return render(
+            request,
+            "finance/statement.html",
+            {"report": None, "error": "Choisissez le fichier du relevé (CSV)."},
+            status=422,
+        )
+    if len(content) > MAX_STATEMENT_BYTES:
+        return render(
+            request,
+            "finance/statement.html",
+            {"report": None, "error": "Le fichier dépasse 5 Mo : découpez-le."},
+            status=413,
+        )
+    report = await part(clients_of(request).billing.import_statement(user.token, content))
+    return render(
+        request,
+        "finance/statement.html",
+        {"report": report, "filename": fichier.filename},
+        status=200 if report.ok else 422,
+    )
+
+
+def _period(request: Request, start: date | None, end: date | None) -> tuple[date, date]:
+    day = today(request)
+    return start or date(day.year, 1, 1), end or day
+
+
+@router.get("/rapprochement")
+async def reconciliation(
+    request: Request,
+    user: BackOffice,
+    du: Annotated[date | None, Query()] = None,
+    au: Annotated[date | None, Query()] = None,
+) -> Response:
+    start, end = _period(request, du, au)
+    report = await part(
+        clients_of(request).billing.reconciliation(user.token, start.isoformat(), end.isoformat())
+    )
+    return render(
+        request, "finance/reconciliation.html", {"report": report, "start": start, "end": end}
+    )
+
+
+@router.get("/exports")
+async def exports(request: Request, user: BackOffice) -> Response:
+    day = today(request)
+    return render(
+        request,
+        "finance/exports.html",
+        {"year": day.year, "start": date(day.year, 1, 1), "end": day},
+    )
+
+
+def _attachment(document: Download) -> Response:
+    return Response(
+        document.content,
+        media_type=document.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
+    )
+
+
+@router.get("/exports/fec")
+async def fec(
+    request: Request, user: BackOffice, annee: Annotated[int, Query(ge=2000, le=2100)]
+) -> Response:
+    return _attachment(await clients_of(request).billing.fec(user.token, annee))
+
+
+@router.get("/exports/factures")
+async def invoices_csv(
+    request: Request, user: BackOffice, du: Annotated[date, Query()], au: Annotated[date, Query()]
+) -> Response:
+    billing = clients_of(request).billing
+    return _attachment(await billing.invoices_csv(user.token, du.isoformat(), au.isoformat()))
+
+
+@router.get("/exports/reglements")
+async def payments_csv(
+    request: Request, user: BackOffice, du: Annotated[date, Query()], au: Annotated[date, Query()]
+) -> Response:
+    billing = clients_of(request).billing
+    return _attachment(await billing.payments_csv(user.token, du.isoformat(), au.isoformat()))
