@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV ?= uv
 
-.PHONY: install servers prepare run compose test lint format typecheck bench token
+.PHONY: install servers browser prepare run compose test lint format typecheck bench token
 
 # --compile-bytecode: every process of the platform then loads its libraries from bytecode
 # instead of compiling them at start-up (where PYTHONDONTWRITEBYTECODE is set, at every start).
@@ -34,7 +34,10 @@ COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compos
 compose:  ## The whole platform in containers (Docker): image, migrations, then every process
 	$(COMPOSE) -p capmetiers -f deploy/compose.yaml up --build
 
-test: install servers  ## Run every test on the real PostgreSQL and RabbitMQ
+browser:  ## Debian's Chromium for the portal's browser tests (installed if missing)
+	./scripts/ensure-browser.sh
+
+test: install servers browser  ## Run every test on the real PostgreSQL and RabbitMQ
 	$(UV) run --no-sync pytest
 
 lint: install  ## ruff and mypy, as CI runs them
