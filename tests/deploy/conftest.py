@@ -31,3 +31,19 @@ def procfile_processes() -> list[str]:
         for line in (ROOT / "Procfile").read_text().splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
+
+
+def procfile_services() -> list[str]:
+    """The services the Procfile runs a process of (``membership``...), sorted."""
+    return sorted({name.rsplit("-", 1)[0] for name in procfile_processes()})
+
+
+def has_database(service: str) -> bool:
+    """A service owns a database when it has migrations; a frontend (the portal) has none."""
+    return (ROOT / "services" / service / "migrations").is_dir()
+
+
+#: The services with a database (each: migrations, api, worker, relay) and the frontends (an
+#: api only, no database, no broker), both read from the Procfile and the services' folders.
+BACKENDS = [service for service in procfile_services() if has_database(service)]
+FRONTENDS = [service for service in procfile_services() if not has_database(service)]

@@ -11,14 +11,15 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.deploy.conftest import DEPLOY, ROOT, load_script
+from tests.deploy.conftest import BACKENDS, DEPLOY, FRONTENDS, ROOT, load_script
 
 supervise = load_script("supervise")
 COMPOSE: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 PROCFILE = supervise.parse_procfile((ROOT / "Procfile").read_text())
-PLATFORM = sorted({p.name.rsplit("-", 1)[0] for p in PROCFILE})
 LONG_RUNNING = [p.name for p in PROCFILE]
+#: The processes of the services with a database (the frontends' have none).
+WITH_DATABASE = [p.name for p in PROCFILE if p.name.rsplit("-", 1)[0] in BACKENDS]
 
 
 def compose_spec_schema() -> dict[str, Any]:
@@ -56,7 +57,7 @@ def test_every_process_of_the_procfile_runs_in_compose_with_the_same_command() -
         assert SERVICES[process.name]["restart"] == "unless-stopped"
 
 
-@pytest.mark.parametrize("service", PLATFORM)
+@pytest.mark.parametrize("service", BACKENDS)
 def test_migrations_run_once_the_servers_answer_and_before_the_processes(service: str) -> None:
     migrate = SERVICES[f"{service}-migrate"]
     assert migrate["command"] == ["python", "-m", service, "migrate"]
@@ -89,11 +90,31 @@ def test_every_long_running_container_has_a_healthcheck() -> None:
 
 def test_each_service_has_its_own_database_created_at_init() -> None:
     init = (DEPLOY / "postgres" / "init.sql").read_text()
-    for name in [*LONG_RUNNING, *(f"{s}-migrate" for s in PLATFORM)]:
+    for name in [*WITH_DATABASE, *(f"{s}-migrate" for s in BACKENDS)]:
         service = name.rsplit("-", 1)[0]
         url = SERVICES[name]["environment"]["DATABASE_URL"]
         assert url.endswith(f"@postgres:5432/capmetiers_{service}"), name
         assert f"CREATE DATABASE capmetiers_{service};" in init
+
+
+@pytest.mark.parametrize("frontend", FRONTENDS)
+def test_a_frontend_calls_the_apis_once_they_are_healthy_and_touches_no_server(
+    frontend: str,
+) -> None:
+    assert not (set(SERVICES) & {f"{frontend}-migrate", f"{frontend}-worker", f"{frontend}-relay"})
+    api = SERVICES[f"{frontend}-api"]
+    assert api["depends_on"] == {
+        f"{service}-api": {"condition": "service_healthy"} for service in BACKENDS
+    }
+    environment = api["environment"]
+    assert not {"DATABASE_URL", "RABBITMQ_URL"} & set(environment)
+    for service in BACKENDS:
+        assert environment[f"{frontend.upper()}_{service.upper()}_URL"] == (
+            f"http://{service}-api:8000"
+        )
+    # its sessions live in the process's memory: one container
+    assert "deploy" not in api
+    assert "scale" not in api
 
 
 def test_apis_answer_on_the_ports_of_make_run() -> None:

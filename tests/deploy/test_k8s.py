@@ -12,11 +12,13 @@ import yaml
 
 from shared.messaging.topology import ConsumerQueue, Topology
 from tests.deploy import k8s
-from tests.deploy.conftest import ROOT, load_script
+from tests.deploy.conftest import BACKENDS, FRONTENDS, ROOT, load_script
 
 supervise = load_script("supervise")
 PROCFILE = supervise.parse_procfile((ROOT / "Procfile").read_text())
 PLATFORM = sorted({p.name.rsplit("-", 1)[0] for p in PROCFILE})
+#: The processes of the services with a database; the frontends' reach neither it nor the broker.
+WITH_DATABASE = [p for p in PROCFILE if p.name.rsplit("-", 1)[0] in BACKENDS]
 #: The oldest Kubernetes the manifests are written for (CronJob timeZone, the preStop sleep).
 KUBERNETES = "1.31"
 #: Connections a PostgreSQL primary keeps for others than the platform: the operator's instance
@@ -99,7 +101,7 @@ def test_every_pod_passes_the_restricted_pod_security_profile(name: str) -> None
             assert mounts.get("/tmp") in tmp, f"{workload} {container['name']}: no /tmp emptyDir"
         assert spec["automountServiceAccountToken"] is False, workload
         checked += 1
-    assert checked == len(PROCFILE) + len(PLATFORM) + 2  # + migration Jobs + CronJobs
+    assert checked == len(PROCFILE) + len(BACKENDS) + 2  # + migration Jobs + CronJobs
     [namespace] = k8s.of_kind(resources, "Namespace")
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
@@ -172,6 +174,9 @@ def test_processes_run_the_procfile_commands_after_their_migrations(name: str) -
         assert spec is not None
         [app] = spec["containers"]
         assert app["command"] == ["python", "-m", service, role]
+        if service in FRONTENDS:
+            assert "initContainers" not in spec, f"{process.name} has no migrations to wait for"
+            continue
         [wait] = spec["initContainers"]
         assert wait["command"][:4] == ["python", "/app/scripts/probe.py", "migrated", service]
         assert wait["image"] == app["image"]
@@ -181,7 +186,10 @@ def test_processes_run_the_procfile_commands_after_their_migrations(name: str) -
 @overlays
 def test_migration_jobs_are_named_after_the_release(name: str) -> None:
     resources = k8s.overlay(name)
-    for service in PLATFORM:
+    assert {
+        j["metadata"]["labels"]["app.kubernetes.io/name"] for j in k8s.of_kind(resources, "Job")
+    } == set(BACKENDS)
+    for service in BACKENDS:
         [job] = [
             j
             for j in k8s.of_kind(resources, "Job")
@@ -210,7 +218,7 @@ def test_images_are_pinned_to_a_release(name: str) -> None:
 @overlays
 def test_each_service_reaches_its_own_database_the_relay_without_the_pooler(name: str) -> None:
     resources = k8s.overlay(name)
-    for process in PROCFILE:
+    for process in WITH_DATABASE:
         service, role = process.name.rsplit("-", 1)
         spec = k8s.pod_spec(k8s.named(resources, "Deployment", process.name))
         assert spec is not None
@@ -232,7 +240,7 @@ def _replicas(resources: tuple[k8s.Resource, ...], name: str) -> int:
 
 
 @overlays
-@pytest.mark.parametrize("service", PLATFORM)
+@pytest.mark.parametrize("service", BACKENDS)
 def test_connections_fit_max_connections_at_the_replica_counts(name: str, service: str) -> None:
     resources = k8s.overlay(name)
     cluster = k8s.named(resources, "Cluster", f"{service}-db")
@@ -285,8 +293,52 @@ def test_every_api_is_behind_the_ingress(name: str) -> None:
         target = k8s.named(resources, "Service", service)
         assert target["spec"]["selector"] == {
             "app.kubernetes.io/name": service,
-            "app.kubernetes.io/component": "api",
+            "app.kubernetes.io/component": "frontend" if service in FRONTENDS else "api",
         }
+
+
+@overlays
+@pytest.mark.parametrize("frontend", FRONTENDS)
+def test_a_frontend_is_one_pod_that_calls_the_apis_and_signs_in_at_the_provider(
+    name: str, frontend: str
+) -> None:
+    resources = k8s.overlay(name)
+    deployment = k8s.named(resources, "Deployment", f"{frontend}-api")
+    # its sessions live in the process's memory: one replica, whatever the overlay
+    assert deployment["spec"]["replicas"] == 1
+    assert not [
+        d
+        for d in k8s.of_kind(resources, "Deployment")
+        if d is not deployment and d["metadata"]["labels"]["app.kubernetes.io/name"] == frontend
+    ]
+    assert not [
+        c
+        for c in k8s.of_kind(resources, "Cluster")
+        if c["metadata"]["name"].startswith(f"{frontend}-")
+    ]
+    [app] = deployment["spec"]["template"]["spec"]["containers"]
+    variables = {e["name"] for e in app["env"]}
+    assert not {"DATABASE_URL", "RABBITMQ_URL"} & variables
+    for service in BACKENDS:
+        assert (
+            k8s.env_value(app, f"{frontend.upper()}_{service.upper()}_URL") == f"http://{service}"
+        )
+    assert k8s.env_value(app, "PLATFORM_ENVIRONMENT") == "production"
+    [config] = k8s.of_kind(resources, "ConfigMap")
+    prefix = frontend.upper()
+    assert config["data"][f"{prefix}_OIDC_ISSUER"].startswith("https://")
+    assert config["data"][f"{prefix}_OIDC_CLIENT_ID"]
+    callback = config["data"][f"{prefix}_OIDC_REDIRECT_URL"]
+    [ingress] = k8s.of_kind(resources, "Ingress")
+    hosts = {
+        rule["host"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+        if path["backend"]["service"]["name"] == frontend
+    }
+    assert callback == f"https://{hosts.pop()}/connexion/retour"
+    secret = [e for e in app["env"] if e["name"] == f"{prefix}_OIDC_CLIENT_SECRET"]
+    assert secret[0]["valueFrom"]["secretKeyRef"]["name"]
 
 
 def _policy_for(queue: str, policies: list[k8s.Resource]) -> str | None:
@@ -315,7 +367,7 @@ def test_rabbitmq_is_three_nodes_and_every_queue_quorum(name: str) -> None:
     assert _policy_for(topology.journal, policies) == "capmetiers-queues"
     assert _policy_for(queue.name, policies) == "capmetiers-queues"
     assert _policy_for(queue.dlq, policies) == "capmetiers-queues"
-    for process in PROCFILE:
+    for process in WITH_DATABASE:
         spec = k8s.pod_spec(k8s.named(resources, "Deployment", process.name))
         assert spec is not None
         url = k8s.env_value(spec["containers"][0], "RABBITMQ_URL")
@@ -336,7 +388,7 @@ def test_secrets_come_from_the_cluster_and_the_template_names_them(name: str) ->
     templated = {s["metadata"]["name"]: set(s["stringData"]) for s in template}
     for secret in template:
         assert all(v.startswith("<") for k, v in secret["stringData"].items() if k != "username")
-    generated = {f"{service}-db-app" for service in PLATFORM}  # CloudNativePG's
+    generated = {f"{service}-db-app" for service in BACKENDS}  # CloudNativePG's
     for workload, spec in k8s.pods(resources):
         for container in k8s.containers(spec):
             for source in container.get("envFrom", []):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.conftest import ROOT, load_script, procfile_processes
+from tests.deploy.conftest import BACKENDS, FRONTENDS, ROOT, load_script, procfile_processes
 
 supervise = load_script("supervise")
 
@@ -157,8 +157,11 @@ def test_a_procfile_it_cannot_read_is_refused(line: str) -> None:
 def test_the_platforms_procfile_is_supervised_whole() -> None:
     processes = supervise.parse_procfile((ROOT / "Procfile").read_text())
     assert [p.name for p in processes] == procfile_processes()
-    services = {p.name.rsplit("-", 1)[0] for p in processes}
-    for service in services:
-        assert {f"{service}-api", f"{service}-worker", f"{service}-relay"} <= {
-            p.name for p in processes
-        }
+    names = {p.name for p in processes}
+    assert {p.name.rsplit("-", 1)[0] for p in processes} == {*BACKENDS, *FRONTENDS}
+    assert BACKENDS
+    for service in BACKENDS:
+        assert {f"{service}-api", f"{service}-worker", f"{service}-relay"} <= names
+    for frontend in FRONTENDS:
+        # no database: nothing to consume or relay
+        assert {p for p in names if p.startswith(f"{frontend}-")} == {f"{frontend}-api"}
