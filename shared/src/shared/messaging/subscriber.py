@@ -72,7 +72,7 @@ class Outcome(enum.Enum):
 
 @dataclass
 class QueueSubscriber(Generic[U]):
-    """One handler's queue: its channel, its lanes, and what each delivery goes through."""
+    """One handler's queue: its channel, its concurrency, and what each delivery goes through."""
 
     registration: Registration[U]
     queue: ConsumerQueue
@@ -99,7 +99,7 @@ class QueueSubscriber(Generic[U]):
         self._idle.set()
 
     async def start(self, connection: AbstractRobustConnection, publisher: AbstractChannel) -> None:
-        """Declare the queue (as the topology does), start the lanes, consume."""
+        """Declare the queue (as the topology does) and consume it."""
         self._publisher = publisher
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=self.prefetch)
