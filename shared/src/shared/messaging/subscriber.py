@@ -6,9 +6,10 @@ outbox rows, commit), then acknowledged. No per-message framework pipeline (midd
 dependency injection, context scopes, log records): FastStream only describes the subscriptions
 in the AsyncAPI document (:class:`shared.messaging.consumers.ConsumerBroker`).
 
-Concurrency: a queue's messages are spread over ``concurrency`` lanes by aggregate, each lane
-applying its messages one after the other in their order of arrival. Several aggregates are
-applied at once, the events of one aggregate never overlap and keep the queue's order.
+Concurrency: up to ``concurrency`` messages of a queue are applied at once, each in the task
+aio-pika runs it in, but a message waits for the one of the same aggregate that arrived before
+it: the events of one aggregate never overlap and keep the queue's order, and a slow message
+holds back only the later events of its own aggregate.
 
 Failures: a message whose handler raises is republished (publisher confirms) to a delay queue
 with its attempt count in ``x-attempt``, or after ``max_attempts`` to the queue's DLQ, and only
@@ -59,8 +60,6 @@ PUBLISH_TIMEOUT_S = 30.0
 STOP_GRACE_S = 10.0
 
 U = TypeVar("U", bound=UnitOfWork)
-#: What a lane is given: the message and its envelope and event, or the reason it is undecodable.
-_Item = tuple[AbstractIncomingMessage, tuple[Envelope, Event] | str]
 
 
 class Outcome(enum.Enum):
@@ -73,7 +72,7 @@ class Outcome(enum.Enum):
 
 @dataclass
 class QueueSubscriber(Generic[U]):
-    """One handler's queue: its channel, its lanes, and what each delivery goes through."""
+    """One handler's queue: its channel, its concurrency, and what each delivery goes through."""
 
     registration: Registration[U]
     queue: ConsumerQueue
@@ -88,11 +87,19 @@ class QueueSubscriber(Generic[U]):
     _publisher: AbstractChannel | None = field(init=False, default=None)
     _amqp_queue: AbstractQueue | None = field(init=False, default=None)
     _consumer_tag: str | None = field(init=False, default=None)
-    _lanes: list[asyncio.Queue[_Item]] = field(init=False, default_factory=list)
-    _workers: list[asyncio.Task[None]] = field(init=False, default_factory=list)
+    _slots: asyncio.Semaphore = field(init=False)
+    #: Per aggregate, the message applied last or waiting: the next one of it waits for it.
+    _tails: dict[str, asyncio.Future[None]] = field(init=False, default_factory=dict)
+    _in_flight: int = field(init=False, default=0)
+    _idle: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    _stopping: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self._slots = asyncio.Semaphore(max(1, self.concurrency))
+        self._idle.set()
 
     async def start(self, connection: AbstractRobustConnection, publisher: AbstractChannel) -> None:
-        """Declare the queue (as the topology does), start the lanes, consume."""
+        """Declare the queue (as the topology does) and consume it."""
         self._publisher = publisher
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=self.prefetch)
@@ -107,30 +114,22 @@ class QueueSubscriber(Generic[U]):
         for key in self.queue.routing_keys:
             await queue.bind(exchange, routing_key=key)
         self._channel, self._amqp_queue = channel, queue
-        self._lanes = [asyncio.Queue() for _ in range(max(1, self.concurrency))]
-        self._workers = [asyncio.create_task(self._run_lane(lane)) for lane in self._lanes]
+        self._stopping = False
         self._consumer_tag = await queue.consume(self._on_message)
 
     async def drain(self) -> None:
         """Take no more messages and finish applying those already taken."""
         await self._cancel_consumer()
-        await asyncio.gather(*(lane.join() for lane in self._lanes))
+        await self._idle.wait()
 
     async def stop(self) -> None:
-        """Stop consuming: each lane finishes the message it is applying (for a while), those
-        it has not begun go back to the queue with the channel, unacknowledged."""
+        """Stop consuming: the messages being applied are finished (for a while), those not
+        begun go back to the queue with the channel, unacknowledged."""
         await self._cancel_consumer()
-        for lane in self._lanes:
-            while not lane.empty():
-                lane.get_nowait()
-                lane.task_done()
+        self._stopping = True
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(STOP_GRACE_S):
-                await asyncio.gather(*(lane.join() for lane in self._lanes))
-        for worker in self._workers:
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
-        self._workers.clear()
+                await self._idle.wait()
         channel, self._channel = self._channel, None
         if channel is not None and not channel.is_closed:
             try:
@@ -149,14 +148,39 @@ class QueueSubscriber(Generic[U]):
     # -- one delivery ------------------------------------------------------------------------
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
-        """Decode, then queue in the lane of the message's aggregate: deliveries are handed
-        over in the order they arrive, since this never waits."""
+        """Apply one delivery after the previous one of its aggregate (its place is taken
+        before the first ``await``, so in the order of arrival)."""
         try:
             decoded: tuple[Envelope, Event] | str = self._decode(message.body)
         except (ValidationError, UnknownEventError, ValueError) as exc:
             decoded = f"undecodable: {exc}"
-        key = decoded[0].aggregate_id if isinstance(decoded, tuple) else message.message_id
-        self._lanes[hash(key) % len(self._lanes)].put_nowait((message, decoded))
+        key = decoded[0].aggregate_id if isinstance(decoded, tuple) else None
+        done = asyncio.get_running_loop().create_future()
+        previous = self._tails.get(key) if key is not None else None
+        if key is not None:
+            self._tails[key] = done
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            if previous is not None:
+                await asyncio.wait((previous,))
+            async with self._slots:
+                if self._stopping:
+                    return  # not begun: back to the queue with the channel
+                if isinstance(decoded, str):
+                    await self._park_undecodable(message, decoded)
+                else:
+                    await self._process(message, *decoded)
+        except Exception:
+            # The channel went away under it (ack, nack): the broker delivers it again.
+            log.exception("%s: delivery %s not settled", self.queue.name, message.message_id)
+        finally:
+            done.set_result(None)
+            if key is not None and self._tails.get(key) is done:
+                del self._tails[key]
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
 
     def _decode(self, body: bytes) -> tuple[Envelope, Event]:
         envelope = Envelope.model_validate_json(body)
@@ -167,20 +191,6 @@ class QueueSubscriber(Generic[U]):
                 f"{self.registration.model.event_type} this queue takes"
             )
         return envelope, event
-
-    async def _run_lane(self, lane: asyncio.Queue[_Item]) -> None:
-        while True:
-            message, decoded = await lane.get()
-            try:
-                if isinstance(decoded, str):
-                    await self._park_undecodable(message, decoded)
-                else:
-                    await self._process(message, *decoded)
-            except Exception:
-                # The channel went away under it (ack, nack): the broker delivers it again.
-                log.exception("%s: delivery %s not settled", self.queue.name, message.message_id)
-            finally:
-                lane.task_done()
 
     async def _process(
         self, message: AbstractIncomingMessage, envelope: Envelope, event: Event
