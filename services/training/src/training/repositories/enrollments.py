@@ -1,0 +1,303 @@
+"""Enrollments: places, waiting entries, attendance; and the employees' yearly locks (T3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.errors import Conflict
+from shared.pagination import PageRequest
+from training.domain.policy import YearCounts
+from training.domain.terms import ACTIVE_STATUSES, Attendance, CancelReason, WaitReason
+from training.repositories.records import EnrollmentRecord, EnrollmentView, Occupancy
+from training.tables import actions, employee_years, enrollments, queue_seq, sessions
+
+_T10_INDEX = "uq_enrollments_one_per_action"
+_ACTIVE = enrollments.c.status.in_(ACTIVE_STATUSES)
+
+
+def _record(row: Any) -> EnrollmentRecord:
+    return EnrollmentRecord.of(row)
+
+
+def _position() -> sa.ColumnElement[Any]:
+    """A waiting entry's rank in its session's list (1 = next), else NULL."""
+    ahead = enrollments.alias("ahead")
+    rank = (
+        sa.select(sa.func.count())
+        .where(
+            ahead.c.session_id == enrollments.c.session_id,
+            ahead.c.status == "waiting",
+            ahead.c.queue_seq <= enrollments.c.queue_seq,
+        )
+        .scalar_subquery()
+    )
+    return sa.case((enrollments.c.status == "waiting", rank), else_=None).label("position")
+
+
+_VIEW_FROM = enrollments.join(sessions, sessions.c.id == enrollments.c.session_id).join(
+    actions, actions.c.id == sessions.c.action_id
+)
+
+
+def _views(rows: Iterable[Any]) -> list[EnrollmentView]:
+    return [EnrollmentView(_record(r), r.title, r.ends_on, r.position) for r in rows]
+
+
+class EnrollmentRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._c = connection
+
+    # -- what a decision reads under the session's lock -------------------------------------
+
+    async def occupancy(self, session_id: UUID, action_id: UUID, email: str) -> Occupancy:
+        """The session's places (their SIRENs), its waiting count and T10 for ``email``.
+
+        Read after the session's lock is taken: this statement's snapshot then sees every
+        change committed by the transactions that held the lock before."""
+        other = enrollments.alias("other")
+        on_action = sa.exists().where(
+            other.c.action_id == action_id,
+            other.c.email == email,
+            other.c.status.in_(ACTIVE_STATUSES),
+        )
+        row = (
+            await self._c.execute(
+                sa.select(
+                    sa.func.array_agg(enrollments.c.siren).filter(
+                        enrollments.c.status == "confirmed"
+                    ),
+                    sa.func.count().filter(enrollments.c.status == "waiting"),
+                    on_action,
+                ).where(enrollments.c.session_id == session_id, _ACTIVE)
+            )
+        ).one()
+        return Occupancy(tuple(row[0] or ()), int(row[1]), bool(row[2]))
+
+    async def lock_employee_year(self, email: str, year: int) -> bool:
+        """Lock the employee's row for ``year`` (made on first use); True if it is new, hence
+        no enrollment of that employee in that year exists yet."""
+        key = (employee_years.c.email == email, employee_years.c.year == year)
+        if await self._c.scalar(sa.select(sa.literal(1)).where(*key).with_for_update()):
+            return False
+        created = await self._c.scalar(
+            insert(employee_years)
+            .values(email=email, year=year)
+            .on_conflict_do_nothing()
+            .returning(sa.literal(1))
+        )
+        if created:
+            return True
+        await self._c.execute(sa.select(sa.literal(1)).where(*key).with_for_update())
+        return False
+
+    async def lock_employee_years(self, emails: Iterable[str], year: int) -> None:
+        """Several employees' rows for ``year``, locked in one order (after the session's)."""
+        wanted = sorted(set(emails))
+        if not wanted:
+            return
+        await self._c.execute(
+            insert(employee_years)
+            .values([{"email": e, "year": year} for e in wanted])
+            .on_conflict_do_nothing()
+        )
+        await self._c.execute(
+            sa.select(employee_years.c.email)
+            .where(employee_years.c.email.in_(wanted), employee_years.c.year == year)
+            .order_by(employee_years.c.email)
+            .with_for_update()
+        )
+
+    async def year_counts(self, emails: Sequence[str], year: int) -> dict[str, YearCounts]:
+        """T3: what counts for each employee in ``year`` (read under their yearly locks)."""
+        if not emails:
+            return {}
+        rows = await self._c.execute(
+            sa.select(
+                enrollments.c.email,
+                sa.func.count().filter(enrollments.c.counted),
+                sa.func.count().filter(
+                    enrollments.c.counted, enrollments.c.action_type == "training"
+                ),
+            )
+            .where(enrollments.c.email.in_(list(emails)), enrollments.c.year == year)
+            .group_by(enrollments.c.email)
+        )
+        found = {r[0]: YearCounts(int(r[1]), int(r[2])) for r in rows}
+        return {e: found.get(e, YearCounts()) for e in emails}
+
+    # -- writes -------------------------------------------------------------------------------
+
+    async def add(
+        self,
+        values: dict[str, Any],
+        waiting_reason: WaitReason | None,
+    ) -> EnrollmentRecord:
+        """A place, or a waiting entry queued behind the others (T5's order)."""
+        queued = {"queue_seq": queue_seq.next_value()} if waiting_reason else {}
+        try:
+            row = (
+                await self._c.execute(
+                    enrollments.insert()
+                    .values(
+                        **values,
+                        **queued,
+                        status="waiting" if waiting_reason else "confirmed",
+                        waiting_reason=waiting_reason,
+                    )
+                    .returning(*enrollments.c)
+                )
+            ).one()
+        except IntegrityError as exc:
+            if _T10_INDEX in str(exc.orig):
+                raise Conflict(
+                    "This person is already registered (or waiting) for a session of this "
+                    "action: one session per action.",
+                    rule="T10",
+                ) from None
+            raise
+        return _record(row)
+
+    async def end(
+        self, enrollment_id: UUID, status: str, reason: CancelReason, counted: bool, at: datetime
+    ) -> EnrollmentRecord:
+        row = (
+            await self._c.execute(
+                enrollments.update()
+                .where(enrollments.c.id == enrollment_id)
+                .values(
+                    status=status,
+                    end_reason=reason,
+                    counted=counted,
+                    changed_at=at,
+                    version=enrollments.c.version + 1,
+                )
+                .returning(*enrollments.c)
+            )
+        ).one()
+        return _record(row)
+
+    async def promote(self, enrollment_id: UUID, counted: bool, at: datetime) -> EnrollmentRecord:
+        row = (
+            await self._c.execute(
+                enrollments.update()
+                .where(enrollments.c.id == enrollment_id, enrollments.c.status == "waiting")
+                .values(
+                    status="confirmed",
+                    counted=counted,
+                    changed_at=at,
+                    version=enrollments.c.version + 1,
+                )
+                .returning(*enrollments.c)
+            )
+        ).one()
+        return _record(row)
+
+    async def record_attendance(
+        self, enrollment_id: UUID, attendance: Attendance, counted: bool, at: datetime
+    ) -> EnrollmentRecord:
+        row = (
+            await self._c.execute(
+                enrollments.update()
+                .where(enrollments.c.id == enrollment_id)
+                .values(
+                    attendance=attendance,
+                    counted=counted,
+                    changed_at=at,
+                    version=enrollments.c.version + 1,
+                )
+                .returning(*enrollments.c)
+            )
+        ).one()
+        return _record(row)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    async def get(self, enrollment_id: UUID) -> EnrollmentRecord | None:
+        row = (
+            await self._c.execute(enrollments.select().where(enrollments.c.id == enrollment_id))
+        ).first()
+        return _record(row) if row else None
+
+    async def view(self, enrollment_id: UUID) -> EnrollmentView | None:
+        rows = await self._c.execute(
+            sa.select(*enrollments.c, actions.c.title, sessions.c.ends_on, _position())
+            .select_from(_VIEW_FROM)
+            .where(enrollments.c.id == enrollment_id)
+        )
+        found = _views(rows)
+        return found[0] if found else None
+
+    async def active_of_session(self, session_id: UUID) -> list[EnrollmentRecord]:
+        """Places, then waiting entries in their order."""
+        rows = await self._c.execute(
+            enrollments.select()
+            .where(enrollments.c.session_id == session_id, _ACTIVE)
+            .order_by(
+                enrollments.c.status != "confirmed",
+                enrollments.c.queue_seq.nulls_first(),
+                enrollments.c.requested_at,
+                enrollments.c.id,
+            )
+        )
+        return [_record(r) for r in rows]
+
+    async def active_of_structure_from(self, siren: str, first_day: date) -> list[EnrollmentRecord]:
+        """T9: places and waiting entries of ``siren`` in sessions starting on or after
+        ``first_day``."""
+        rows = await self._c.execute(
+            enrollments.select()
+            .where(enrollments.c.siren == siren, enrollments.c.starts_on >= first_day, _ACTIVE)
+            .order_by(enrollments.c.session_id, enrollments.c.queue_seq.nulls_first())
+        )
+        return [_record(r) for r in rows]
+
+    async def of_structure(
+        self, siren: str, page: PageRequest, statuses: Sequence[str] | None = None
+    ) -> tuple[list[EnrollmentView], int]:
+        where = [enrollments.c.siren == siren]
+        if statuses:
+            where.append(enrollments.c.status.in_(list(statuses)))
+        total = await self._c.scalar(
+            sa.select(sa.func.count()).select_from(enrollments).where(*where)
+        )
+        rows = await self._c.execute(
+            sa.select(*enrollments.c, actions.c.title, sessions.c.ends_on, _position())
+            .select_from(_VIEW_FROM)
+            .where(*where)
+            .order_by(enrollments.c.starts_on, enrollments.c.requested_at, enrollments.c.id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+        return _views(rows), int(total or 0)
+
+    async def of_employee(self, email: str, year: int) -> list[EnrollmentView]:
+        rows = await self._c.execute(
+            sa.select(*enrollments.c, actions.c.title, sessions.c.ends_on, _position())
+            .select_from(_VIEW_FROM)
+            .where(enrollments.c.email == email, enrollments.c.year == year)
+            .order_by(enrollments.c.starts_on, enrollments.c.requested_at)
+        )
+        return _views(rows)
+
+    async def roster(self, session_id: UUID) -> list[EnrollmentView]:
+        """The session's places and waiting list (in order), for staff."""
+        rows = await self._c.execute(
+            sa.select(*enrollments.c, actions.c.title, sessions.c.ends_on, _position())
+            .select_from(_VIEW_FROM)
+            .where(enrollments.c.session_id == session_id, _ACTIVE)
+            .order_by(
+                enrollments.c.status != "confirmed",
+                enrollments.c.queue_seq.nulls_first(),
+                enrollments.c.last_name,
+                enrollments.c.first_name,
+            )
+        )
+        return _views(rows)
