@@ -84,13 +84,18 @@ class Scenario:
     clock: FixedClock
     settings: TrainingSettings
     memberships: dict[str, UUID] = field(default_factory=dict)
+    _tokens: dict[str | None, dict[str, str]] = field(default_factory=dict)
 
     @property
     def staff(self) -> dict[str, str]:
-        return bearer(self.settings.auth, Role.STAFF)
+        if None not in self._tokens:
+            self._tokens[None] = bearer(self.settings.auth, Role.STAFF)
+        return self._tokens[None]
 
     def member(self, siren: str) -> dict[str, str]:
-        return bearer(self.settings.auth, Role.MEMBER, siren=siren)
+        if siren not in self._tokens:
+            self._tokens[siren] = bearer(self.settings.auth, Role.MEMBER, siren=siren)
+        return self._tokens[siren]
 
     def at(self, day: date) -> None:
         self.clock.set(datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC))
@@ -234,4 +239,4 @@ def days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-__all__ = ["START", "Scenario", "UUID", "days", "new_siren", "siret_of"]
+__all__ = ["START", "UUID", "Scenario", "days", "new_siren", "siret_of"]

@@ -39,6 +39,6 @@ class TrainingUnitOfWork(UnitOfWork):
     rights: RightsReader
 
     def _on_enter(self) -> None:
-        self.catalogue = CatalogueRepository(self.connection)
-        self.enrollments = EnrollmentRepository(self.connection)
+        self.catalogue = CatalogueRepository(self.connection, self.driver)
+        self.enrollments = EnrollmentRepository(self.connection, self.driver)
         self.rights = MemberRights(self.connection)

@@ -34,7 +34,9 @@ async def test_t1_members_list_open_sessions_with_remaining_places_filtered_and_
         )
     ).json()
     mine = [s for s in page["items"] if s["id"] == lab["id"]]
-    assert mine and mine[0]["remaining_places"] == 2 and mine[0]["places_taken"] == 1
+    assert mine
+    assert mine[0]["remaining_places"] == 2
+    assert mine[0]["places_taken"] == 1
     assert all(s["action_type"] == "innovation_lab" for s in page["items"])
     remote_page = (
         await scenario.client.get(
@@ -48,9 +50,12 @@ async def test_t1_members_list_open_sessions_with_remaining_places_filtered_and_
     ).json()
     assert lab["id"] in {s["id"] for s in by_place["items"]}
     one = (await scenario.client.get("/sessions", params={"limit": 1}, headers=headers)).json()
-    assert len(one["items"]) == 1 and one["total"] >= 2 and one["limit"] == 1
+    assert len(one["items"]) == 1
+    assert one["total"] >= 2
+    assert one["limit"] == 1
     bad = await scenario.client.get("/sessions", params={"month": "2026-13"}, headers=headers)
-    assert bad.status_code == 422 and bad.json()["code"] == "validation"
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "validation"
 
 
 async def test_t1_a_session_and_a_members_places_as_icalendar(scenario: Scenario) -> None:
@@ -100,7 +105,8 @@ async def test_t1_staff_alone_manage_the_catalogue_and_t1_is_checked(scenario: S
         },
         headers=scenario.staff,
     )
-    assert paris.status_code == 422 and paris.json()["code"] == "T1"
+    assert paris.status_code == 422
+    assert paris.json()["code"] == "T1"
 
 
 async def test_t2_to_t6_the_answer_is_a_place_a_waiting_entry_or_a_refusal_with_its_rule(
@@ -109,7 +115,8 @@ async def test_t2_to_t6_the_answer_is_a_place_a_waiting_entry_or_a_refusal_with_
     siren, other = await scenario.member_of(), await scenario.member_of()
     session = await scenario.session(capacity=3)
     first = await scenario.placed(session["id"], siren)
-    assert first["status"] == "confirmed" and first["counted"]
+    assert first["status"] == "confirmed"
+    assert first["counted"]
     # a beneficiary's SIRET shares the SIREN: T4 counts them together
     await scenario.placed(session["id"], siren, None)
     third = await scenario.register(session["id"], siren, siret=siret_of(siren, 2))
@@ -126,22 +133,27 @@ async def test_t2_to_t6_the_answer_is_a_place_a_waiting_entry_or_a_refusal_with_
     # T2: not a member on the start date
     stranger = new_siren()
     refused = await scenario.register(session["id"], stranger)
-    assert refused.status_code == 422 and refused.json()["code"] == "T2"
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "T2"
     # T10: the same person again, on this or another session of the action
     again = await scenario.register(session["id"], siren, first["email"])
-    assert again.status_code == 409 and again.json()["code"] == "T10"
+    assert again.status_code == 409
+    assert again.json()["code"] == "T10"
     sibling = await scenario.session(action_id=session["action_id"], starts_on=date(2026, 6, 1))
     again = await scenario.register(sibling["id"], siren, first["email"].upper())
-    assert again.status_code == 409 and again.json()["code"] == "T10"
+    assert again.status_code == 409
+    assert again.json()["code"] == "T10"
     # T6: 14 days before the start, refused; staff may still register
     scenario.at(START - days(14))
     late = await scenario.register(session["id"], other)
-    assert late.status_code == 422 and late.json()["code"] == "T6"
+    assert late.status_code == 422
+    assert late.json()["code"] == "T6"
     by_staff = await scenario.register(session["id"], other, as_staff=True)
     assert by_staff.status_code == 201
     # the events carry the enrollment's version
     confirmed = await scenario.outbox("EnrollmentConfirmed", enrollment_id=first["id"])
-    assert confirmed[0]["aggregate_version"] == 1 and confirmed[0]["aggregate_id"] == first["id"]
+    assert confirmed[0]["aggregate_version"] == 1
+    assert confirmed[0]["aggregate_id"] == first["id"]
     waitlisted = await scenario.outbox("EnrollmentWaitlisted", session_id=session["id"])
     assert [w["payload"]["reason"] for w in waitlisted][:2] == ["T4", "full"]
 
@@ -155,7 +167,8 @@ async def test_t2_a_removed_beneficiary_cannot_enrol(scenario: Scenario) -> None
     )
     session = await scenario.session()
     refused = await scenario.register(session["id"], siren, siret=branch)
-    assert refused.status_code == 422 and refused.json()["code"] == "T2"
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "T2"
 
 
 async def test_x3_a_member_acts_only_for_its_own_structure(scenario: Scenario) -> None:
@@ -269,7 +282,8 @@ async def test_t7_withdrawal_counts_when_late_and_the_place_goes_to_the_first_el
     assert roster["waiting"][0]["position"] == 1
     assert len(roster["places"]) == 2
     promoted = await scenario.outbox("EnrollmentPromoted", session_id=session["id"])
-    assert len(promoted) == 2 and all(p["aggregate_version"] == 2 for p in promoted)
+    assert len(promoted) == 2
+    assert all(p["aggregate_version"] == 2 for p in promoted)
 
 
 async def test_t7_attendance_after_the_session_and_the_counts_follow(scenario: Scenario) -> None:
@@ -278,12 +292,14 @@ async def test_t7_attendance_after_the_session_and_the_counts_follow(scenario: S
     place = await scenario.placed(session["id"], siren)
     url = f"/enrollments/{place['id']}/attendance"
     before = await scenario.client.put(url, json={"attendance": "present"}, headers=scenario.staff)
-    assert before.status_code == 409 and before.json()["code"] == "T7"
+    assert before.status_code == 409
+    assert before.json()["code"] == "T7"
     scenario.at(START + days(1))
     justified = await scenario.client.put(
         url, json={"attendance": "absent_justified"}, headers=scenario.staff
     )
-    assert justified.status_code == 200 and not justified.json()["counted"]
+    assert justified.status_code == 200
+    assert not justified.json()["counted"]
     unjustified = await scenario.client.put(
         url, json={"attendance": "absent_unjustified"}, headers=scenario.staff
     )
@@ -316,9 +332,11 @@ async def test_t8_a_cancelled_session_ends_every_place_and_entry_uncounted(
     again = await scenario.client.post(
         f"/sessions/{session['id']}/cancel", json={"reason": "x"}, headers=scenario.staff
     )
-    assert again.status_code == 409 and again.json()["code"] == "T8"
+    assert again.status_code == 409
+    assert again.json()["code"] == "T8"
     closed = await scenario.register(session["id"], siren)
-    assert closed.status_code == 409 and closed.json()["code"] == "T8"
+    assert closed.status_code == 409
+    assert closed.json()["code"] == "T8"
 
 
 async def test_staff_export_the_roster_as_csv_for_spreadsheets(scenario: Scenario) -> None:

@@ -32,10 +32,9 @@ from training.api.schemas import (
 from training.domain.identity import normalise_email
 from training.domain.terms import EnrollmentStatus
 from training.repositories.records import EnrollmentRecord, EnrollmentView
-from training.unit_of_work import TrainingUnitOfWork
 from training.use_cases import endings, views
 from training.use_cases.common import enrollment_of
-from training.use_cases.registration import Participant, Registration, pre_register
+from training.use_cases.registration import Participant, pre_register
 
 router = APIRouter(tags=["enrollments"])
 ICS = "text/calendar; charset=utf-8"
@@ -64,18 +63,15 @@ async def register(
     caller.ensure_structure(participant.siren, "Establishment")
     by_staff = caller.sees_every_structure()
 
-    async def run(uow: TrainingUnitOfWork) -> tuple[Registration, str]:
-        done = await pre_register(uow, session_id, participant, by_staff=by_staff)
-        session = await uow.catalogue.session(session_id)
-        return done, session.title if session else ""
-
-    done, title = await transact(runtime, run)
+    done = await transact(
+        runtime, lambda uow: pre_register(uow, session_id, participant, by_staff=by_staff)
+    )
     record = done.enrollment
     return RegistrationOut(
         outcome="confirmed" if record.status == "confirmed" else "waiting",
         position=done.position,
         waiting_reason=record.waiting_reason,
-        enrollment=_out(record, title, done.position),
+        enrollment=_out(record, done.session.title, done.position),
     )
 
 

@@ -33,6 +33,8 @@ class Session:
     cancelled: bool = False
     places: tuple[str, ...] = ()
     waiting: int = 0
+    #: The SIRENs of the waiting entries.
+    waiting_sirens: frozenset[str] = frozenset()
 
     @property
     def free_places(self) -> int:
@@ -40,6 +42,13 @@ class Session:
 
     def places_of(self, siren: str) -> int:
         return sum(1 for s in self.places if s == siren)
+
+    def may_promote(self) -> bool:
+        """T5: a free place and a waiting entry T4 does not block: a promotion pass may give
+        it (entries wait behind a free place only while a rule blocks them)."""
+        return self.free_places > 0 and any(
+            self.places_of(s) < MAX_PER_STRUCTURE for s in self.waiting_sirens
+        )
 
     def with_place(self, siren: str) -> Session:
         return replace(self, places=(*self.places, siren))

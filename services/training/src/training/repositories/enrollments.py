@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.errors import Conflict
@@ -17,7 +17,7 @@ from shared.pagination import PageRequest
 from training.domain.policy import YearCounts
 from training.domain.terms import ACTIVE_STATUSES, Attendance, CancelReason, WaitReason
 from training.repositories.records import EnrollmentRecord, EnrollmentView, Occupancy
-from training.tables import actions, employee_years, enrollments, queue_seq, sessions
+from training.tables import actions, employee_years, enrollments, sessions
 
 _T10_INDEX = "uq_enrollments_one_per_action"
 _ACTIVE = enrollments.c.status.in_(ACTIVE_STATUSES)
@@ -51,52 +51,91 @@ def _views(rows: Iterable[Any]) -> list[EnrollmentView]:
     return [EnrollmentView(_record(r), r.title, r.ends_on, r.position) for r in rows]
 
 
+#: The statements of a pre-registration run on the asyncpg driver beneath the unit of work's
+#: connection (as the messaging kit does): a Core statement costs several times their CPU.
+_OCCUPANCY = """
+SELECT array_agg(siren) FILTER (WHERE status = 'confirmed') AS places,
+       count(*) FILTER (WHERE status = 'waiting') AS waiting,
+       array_agg(DISTINCT siren) FILTER (WHERE status = 'waiting') AS waiting_sirens,
+       EXISTS (
+           SELECT 1 FROM enrollments o
+           WHERE o.action_id = $2 AND o.email = $3 AND o.status IN ('confirmed', 'waiting')
+       ) AS on_action
+FROM enrollments
+WHERE session_id = $1 AND status IN ('confirmed', 'waiting')
+"""
+_LOCK_EMPLOYEE_YEAR = "SELECT 1 FROM employee_years WHERE email = $1 AND year = $2 FOR UPDATE"
+_CREATE_EMPLOYEE_YEAR = (
+    "INSERT INTO employee_years (email, year) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1"
+)
+_YEAR_COUNTS = """
+SELECT count(*) FILTER (WHERE counted),
+       count(*) FILTER (WHERE counted AND action_type = 'training')
+FROM enrollments WHERE email = $1 AND year = $2
+"""
+_INSERTED = (
+    "id",
+    "session_id",
+    "action_id",
+    "action_type",
+    "year",
+    "starts_on",
+    "siren",
+    "siret",
+    "email",
+    "first_name",
+    "last_name",
+    "counted",
+    "by_staff",
+    "requested_at",
+    "changed_at",
+)
+_INSERT_ENROLLMENT = f"""
+INSERT INTO enrollments ({", ".join(_INSERTED)}, status, waiting_reason, queue_seq)
+VALUES ({", ".join(f"${i}" for i in range(1, len(_INSERTED) + 1))},
+        ${len(_INSERTED) + 1}, ${len(_INSERTED) + 2},
+        CASE WHEN ${len(_INSERTED) + 1} = 'waiting' THEN nextval('enrollment_queue_seq') END)
+RETURNING *
+"""
+
+
 class EnrollmentRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, driver: asyncpg.Connection) -> None:
         self._c = connection
+        self._driver = driver
 
     # -- what a decision reads under the session's lock -------------------------------------
 
     async def occupancy(self, session_id: UUID, action_id: UUID, email: str) -> Occupancy:
-        """The session's places (their SIRENs), its waiting count and T10 for ``email``.
+        """The session's places (their SIRENs), its waiting entries (how many, which SIRENs)
+        and T10 for ``email``.
 
         Read after the session's lock is taken: this statement's snapshot then sees every
         change committed by the transactions that held the lock before."""
-        other = enrollments.alias("other")
-        on_action = sa.exists().where(
-            other.c.action_id == action_id,
-            other.c.email == email,
-            other.c.status.in_(ACTIVE_STATUSES),
+        row = await self._driver.fetchrow(_OCCUPANCY, session_id, action_id, email)
+        assert row is not None
+        return Occupancy(
+            tuple(row["places"] or ()),
+            int(row["waiting"]),
+            frozenset(row["waiting_sirens"] or ()),
+            bool(row["on_action"]),
         )
-        row = (
-            await self._c.execute(
-                sa.select(
-                    sa.func.array_agg(enrollments.c.siren).filter(
-                        enrollments.c.status == "confirmed"
-                    ),
-                    sa.func.count().filter(enrollments.c.status == "waiting"),
-                    on_action,
-                ).where(enrollments.c.session_id == session_id, _ACTIVE)
-            )
-        ).one()
-        return Occupancy(tuple(row[0] or ()), int(row[1]), bool(row[2]))
 
     async def lock_employee_year(self, email: str, year: int) -> bool:
         """Lock the employee's row for ``year`` (made on first use); True if it is new, hence
         no enrollment of that employee in that year exists yet."""
-        key = (employee_years.c.email == email, employee_years.c.year == year)
-        if await self._c.scalar(sa.select(sa.literal(1)).where(*key).with_for_update()):
+        if await self._driver.fetchval(_LOCK_EMPLOYEE_YEAR, email, year):
             return False
-        created = await self._c.scalar(
-            insert(employee_years)
-            .values(email=email, year=year)
-            .on_conflict_do_nothing()
-            .returning(sa.literal(1))
-        )
-        if created:
+        if await self._driver.fetchval(_CREATE_EMPLOYEE_YEAR, email, year):
             return True
-        await self._c.execute(sa.select(sa.literal(1)).where(*key).with_for_update())
+        await self._driver.fetchval(_LOCK_EMPLOYEE_YEAR, email, year)
         return False
+
+    async def year_counts_of(self, email: str, year: int) -> YearCounts:
+        """T3: what counts for one employee in ``year`` (read under the yearly lock)."""
+        row = await self._driver.fetchrow(_YEAR_COUNTS, email, year)
+        assert row is not None
+        return YearCounts(int(row[0]), int(row[1]))
 
     async def lock_employee_years(self, emails: Iterable[str], year: int) -> None:
         """Several employees' rows for ``year``, locked in one order (after the session's)."""
@@ -136,27 +175,18 @@ class EnrollmentRepository:
     # -- writes -------------------------------------------------------------------------------
 
     async def add(
-        self,
-        values: dict[str, Any],
-        waiting_reason: WaitReason | None,
+        self, values: dict[str, Any], waiting_reason: WaitReason | None
     ) -> EnrollmentRecord:
         """A place, or a waiting entry queued behind the others (T5's order)."""
-        queued = {"queue_seq": queue_seq.next_value()} if waiting_reason else {}
         try:
-            row = (
-                await self._c.execute(
-                    enrollments.insert()
-                    .values(
-                        **values,
-                        **queued,
-                        status="waiting" if waiting_reason else "confirmed",
-                        waiting_reason=waiting_reason,
-                    )
-                    .returning(*enrollments.c)
-                )
-            ).one()
-        except IntegrityError as exc:
-            if _T10_INDEX in str(exc.orig):
+            row = await self._driver.fetchrow(
+                _INSERT_ENROLLMENT,
+                *(values[name] for name in _INSERTED),
+                "waiting" if waiting_reason else "confirmed",
+                waiting_reason,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name == _T10_INDEX:
                 raise Conflict(
                     "This person is already registered (or waiting) for a session of this "
                     "action: one session per action.",

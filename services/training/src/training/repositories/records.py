@@ -45,7 +45,12 @@ class SessionRecord:
     def cancelled(self) -> bool:
         return self.cancelled_at is not None
 
-    def aggregate(self, places: tuple[str, ...] = (), waiting: int = 0) -> Session:
+    def aggregate(
+        self,
+        places: tuple[str, ...] = (),
+        waiting: int = 0,
+        waiting_sirens: frozenset[str] = frozenset(),
+    ) -> Session:
         return Session(
             id=self.id,
             action_id=self.action_id,
@@ -56,6 +61,7 @@ class SessionRecord:
             cancelled=self.cancelled,
             places=places,
             waiting=waiting,
+            waiting_sirens=waiting_sirens,
         )
 
 
@@ -76,6 +82,7 @@ class Occupancy:
 
     places: tuple[str, ...]
     waiting: int
+    waiting_sirens: frozenset[str]
     #: T10: the person already holds a place or waits on a session of the action.
     already_on_action: bool
 
@@ -106,7 +113,9 @@ class EnrollmentRecord:
 
     @classmethod
     def of(cls, row: Any) -> EnrollmentRecord:
-        return cls(**{name: getattr(row, name) for name in ENROLLMENT_FIELDS})
+        """From a SQLAlchemy row or an asyncpg record."""
+        values = row._mapping if hasattr(row, "_mapping") else row
+        return cls(**{name: values[name] for name in ENROLLMENT_FIELDS})
 
 
 ENROLLMENT_FIELDS = tuple(EnrollmentRecord.__dataclass_fields__)

@@ -13,9 +13,7 @@ from training.unit_of_work import TrainingUoW
 async def policy_of(uow: TrainingUoW, year: int) -> YearPolicy:
     policy = await uow.catalogue.policy_for(year)
     if policy is None:
-        raise RuleViolated(
-            "T3", f"No yearly limits are set for {year}: staff must set them first.", year=year
-        )
+        raise _no_policy(year)
     return policy
 
 
@@ -24,6 +22,25 @@ async def locked_session(uow: TrainingUoW, session_id: UUID) -> SessionRecord:
     if session is None:
         raise NotFound("Session", session_id)
     return session
+
+
+async def locked_session_and_policy(
+    uow: TrainingUoW, session_id: UUID
+) -> tuple[SessionRecord, YearPolicy]:
+    """The session locked, and the policy of its year, read in one statement."""
+    found = await uow.catalogue.lock_session_with_policy(session_id)
+    if found is None:
+        raise NotFound("Session", session_id)
+    session, policy = found
+    if policy is None:
+        raise _no_policy(session.starts_on.year)
+    return session, policy
+
+
+def _no_policy(year: int) -> RuleViolated:
+    return RuleViolated(
+        "T3", f"No yearly limits are set for {year}: staff must set them first.", year=year
+    )
 
 
 async def enrollment_of(

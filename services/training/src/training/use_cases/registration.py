@@ -12,9 +12,9 @@ from training.domain import session as rules
 from training.domain.enrollment import counted_when_placed
 from training.domain.identity import normalise_email, parse_siret, siren_of
 from training.domain.policy import YearCounts
-from training.repositories.records import EnrollmentRecord
+from training.repositories.records import EnrollmentRecord, SessionRecord
 from training.unit_of_work import TrainingUoW
-from training.use_cases.common import locked_session, policy_of
+from training.use_cases.common import locked_session_and_policy
 from training.use_cases.events import publish
 from training.use_cases.waiting_list import fill_free_places
 
@@ -45,6 +45,7 @@ class Registration:
 
     enrollment: EnrollmentRecord
     position: int | None
+    session: SessionRecord
 
 
 async def pre_register(
@@ -58,10 +59,9 @@ async def pre_register(
     """
     periods = await uow.rights.periods(participant.siren)
     establishment_ok = await uow.rights.establishment_has_rights(participant.siret)
-    session = await locked_session(uow, session_id)
-    policy = await policy_of(uow, session.starts_on.year)
+    session, policy = await locked_session_and_policy(uow, session_id)
     occupancy = await uow.enrollments.occupancy(session.id, session.action_id, participant.email)
-    aggregate = session.aggregate(occupancy.places, occupancy.waiting)
+    aggregate = session.aggregate(occupancy.places, occupancy.waiting, occupancy.waiting_sirens)
     request = rules.Request(
         siren=participant.siren,
         member_on_start=status_on(participant.siren, session.starts_on, periods).member,
@@ -71,18 +71,19 @@ async def pre_register(
     )
     today = uow.clock.today()
     rules.check_admissible(aggregate, request, today, policy)
-    if aggregate.free_places and aggregate.waiting:
-        # a place free while entries wait (one became eligible again): they come first
+    if aggregate.may_promote():
+        # a place free while an entry waits that may take it now (T2 or T3 let it through
+        # again since it was skipped): the waiting list comes first
         await fill_free_places(uow, session, policy)
         occupancy = await uow.enrollments.occupancy(
             session.id, session.action_id, participant.email
         )
-        aggregate = session.aggregate(occupancy.places, occupancy.waiting)
+        aggregate = session.aggregate(occupancy.places, occupancy.waiting, occupancy.waiting_sirens)
     year = session.starts_on.year
     if await uow.enrollments.lock_employee_year(participant.email, year):
         counts = YearCounts()
     else:
-        counts = (await uow.enrollments.year_counts([participant.email], year))[participant.email]
+        counts = await uow.enrollments.year_counts_of(participant.email, year)
     placement = rules.place(aggregate, participant.siren, counts, policy)
     now = uow.clock.now()
     record = await uow.enrollments.add(
@@ -117,4 +118,4 @@ async def pre_register(
             reason=placement.waiting_reason,
             waitlisted_at=now,
         )
-    return Registration(record, placement.position)
+    return Registration(record, placement.position, session)
