@@ -16,7 +16,8 @@ from training.unit_of_work import TrainingUnitOfWork
 T = TypeVar("T")
 
 
-def get_runtime(request: Request) -> TrainingRuntime:
+async def get_runtime(request: Request) -> TrainingRuntime:
+    """Async, so that FastAPI calls it on the event loop rather than in a worker thread."""
     return cast(TrainingRuntime, request.app.state.runtime)
 
 
