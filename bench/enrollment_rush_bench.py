@@ -1,8 +1,8 @@
 """The opening rush of ParcoursPro: pre-registrations over HTTP against a bare baseline.
 
 The catalogue opens with 30 sessions; contacts of 500 member structures pre-register their
-employees at once. The training API (``python -m training api``, uvicorn in a subprocess)
-takes the requests at concurrency 32 from an httpx client, on a fresh database whose
+employees at once. The training API (``training.app:app``, uvicorn in a subprocess, as
+``python -m training api`` serves it) takes the requests at concurrency 32 from an httpx client, on a fresh database whose
 member-rights projection is seeded directly. In the same invocation, the bare baseline of
 :mod:`http_load` (one insert through uvicorn, SQLAlchemy async and asyncpg) takes the same
 bodies at the same concurrency. After the run, SQL checks that no rule was broken: places
@@ -30,7 +30,16 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_load import Call, LoadResult, Server, bare_calls, bare_server, free_port, run_load
+from http_load import (
+    Call,
+    LoadResult,
+    Server,
+    bare_calls,
+    bare_server,
+    free_port,
+    run_load,
+    uvicorn_command,
+)
 
 from shared.auth import Role, mint_token
 from shared.clock import SystemClock
@@ -208,22 +217,19 @@ async def orchestrate(args: argparse.Namespace) -> int:
         sessions = await seed(_url(training_db), sirens, args.capacity)
         total = args.warmup + args.count
         bodies, calls = bodies_and_calls(total * args.rounds, sirens, sessions, auth, rng)
-        profile = (
-            ["-m", "cProfile", "-o", str(Path(args.profile) / "training-api.prof")]
-            if args.profile
-            else []
-        )
+        port = free_port()
+        command = uvicorn_command("training.app:app", port)
+        if args.profile:
+            command[1:1] = ["-m", "cProfile", "-o", str(Path(args.profile) / "training-api.prof")]
         training = Server(
-            [sys.executable, *profile, "-m", "training", "api"],
-            free_port(),
+            command,
+            port,
             {
                 "TRAINING_DATABASE_URL": _url(training_db),
-                "PORT": "",
                 "LOG_LEVEL": "WARNING",
                 "LOG_JSON": "false",
             },
         )
-        training.env["PORT"] = str(training.port)
         bare = bare_server(_url(bare_db), free_port())
         best: dict[str, LoadResult] = {}
         best_p99: dict[str, LoadResult] = {}
@@ -276,7 +282,7 @@ async def orchestrate(args: argparse.Namespace) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--count", type=int, default=3000, help="measured requests per round")
+    parser.add_argument("--count", type=int, default=1500, help="measured requests per round")
     parser.add_argument("--warmup", type=int, default=300, help="unmeasured requests first")
     parser.add_argument("--rounds", type=int, default=2, help="rounds, bare and training each")
     parser.add_argument("--capacity", type=int, default=20, help="places per session")

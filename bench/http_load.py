@@ -8,8 +8,8 @@ Reused by every service bench that compares an endpoint with the least the same 
 - :class:`Server` runs a command (uvicorn in a subprocess) and waits until it answers;
 - the **bare baseline** is a FastAPI app with one endpoint, ``POST /rows``, that validates a
   small JSON body and does one insert through the services' stack (uvicorn, SQLAlchemy async
-  on asyncpg, the services' engine settings): ``python bench/http_load.py bare --database-url
-  URL --port N`` serves it, :func:`bare_calls` makes its requests.
+  on asyncpg, the services' engine settings): :func:`bare_server` serves it in a subprocess
+  (:func:`uvicorn_command`), :func:`bare_calls` makes its requests.
 
 The load client is httpx (HTTP/1.1, one connection per worker). Client and servers share this
 machine: compare figures of one invocation only.
@@ -17,7 +17,6 @@ machine: compare figures of one invocation only.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
@@ -38,6 +37,34 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 # -- the load client ---------------------------------------------------------------------------
+
+
+#: The status recorded for a request that got no answer (connection closed, refused...).
+TRANSPORT_ERROR = 599
+
+
+def uvicorn_command(app: str, port: int, *, factory: bool = False) -> list[str]:
+    """The one way every server of a bench is served: uvicorn's defaults (uvloop, httptools,
+    one process) without access log, and keep-alive connections held long enough that a
+    client starved of CPU for a few seconds does not find them closed under its request."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        *(["--factory"] if factory else []),
+        "--app-dir",
+        str(Path(__file__).resolve().parent),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--timeout-keep-alive",
+        "120",
+    ]
 
 
 @dataclass(frozen=True)
@@ -104,11 +131,15 @@ async def run_load(
         async def worker() -> None:
             for call in queue:
                 began = time.perf_counter()
-                response = await client.request(
-                    call.method, call.path, json=call.json, headers=call.headers
-                )
+                try:
+                    response = await client.request(
+                        call.method, call.path, json=call.json, headers=call.headers
+                    )
+                    status = response.status_code
+                except httpx.TransportError:
+                    status = TRANSPORT_ERROR  # counted as a server error, never retried
                 latencies.append((time.perf_counter() - began) * 1000)
-                statuses[response.status_code] += 1
+                statuses[status] += 1
 
         cpu = server.cpu_seconds() if server else 0.0
         began = time.perf_counter()
@@ -249,47 +280,19 @@ def bare_app(database_url: str) -> Any:
 
 
 def bare_server(database_url: str, port: int) -> Server:
+    """The bare baseline served by uvicorn in a subprocess (``BARE_DATABASE_URL``)."""
     return Server(
-        [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "bare",
-            "--database-url",
-            database_url,
-            "--port",
-            str(port),
-        ],
+        uvicorn_command("http_load:bare_from_env", port, factory=True),
         port,
+        {"BARE_DATABASE_URL": database_url},
     )
+
+
+def bare_from_env() -> Any:
+    """uvicorn's factory of the bare baseline."""
+    return bare_app(os.environ["BARE_DATABASE_URL"])
 
 
 def bare_calls(bodies: Sequence[dict[str, Any]]) -> list[Call]:
     """The bare endpoint's requests, with the same bodies as the measured endpoint's."""
     return [Call("POST", "/rows", body) for body in bodies]
-
-
-def _serve_bare(args: argparse.Namespace) -> None:
-    import uvicorn
-
-    # as ServiceRuntime.run_api serves the services
-    uvicorn.run(
-        bare_app(args.database_url),
-        host="127.0.0.1",
-        port=args.port,
-        log_config=None,
-        access_log=False,
-    )
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    commands = parser.add_subparsers(dest="command", required=True)
-    bare = commands.add_parser("bare", help="serve the bare baseline")
-    bare.add_argument("--database-url", required=True)
-    bare.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    _serve_bare(args)
-
-
-if __name__ == "__main__":
-    main()

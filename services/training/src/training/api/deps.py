@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar, cast
 
+import asyncpg
 from fastapi import Depends, Path, Request
 from sqlalchemy.exc import DBAPIError
 
@@ -59,7 +60,14 @@ async def transact(
         try:
             async with runtime.transaction() as uow:
                 return await use_case(uow)
-        except DBAPIError as exc:
-            if attempt == ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in _RETRYABLE:
+        except (DBAPIError, asyncpg.PostgresError) as exc:
+            if attempt == ATTEMPTS or _sqlstate(exc) not in _RETRYABLE:
                 raise
     raise AssertionError("unreachable")
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    """The SQLSTATE of a driver error, raised as is (statements on the driver) or wrapped by
+    SQLAlchemy (statements on the connection)."""
+    error = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(error, "sqlstate", None)

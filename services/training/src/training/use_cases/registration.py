@@ -11,7 +11,7 @@ from shared.projections.member_status import status_on
 from training.domain import session as rules
 from training.domain.enrollment import counted_when_placed
 from training.domain.identity import normalise_email, parse_siret, siren_of
-from training.domain.policy import YearCounts
+from training.domain.policy import YearCounts, counts_toward_limit
 from training.repositories.records import EnrollmentRecord, SessionRecord
 from training.unit_of_work import TrainingUoW
 from training.use_cases.common import locked_session_and_policy
@@ -80,7 +80,9 @@ async def pre_register(
         )
         aggregate = session.aggregate(occupancy.places, occupancy.waiting, occupancy.waiting_sirens)
     year = session.starts_on.year
-    if await uow.enrollments.lock_employee_year(participant.email, year):
+    if not counts_toward_limit(session.action_type):
+        counts = YearCounts()  # T3 reads nothing for an innovation lab: no yearly lock
+    elif await uow.enrollments.lock_employee_year(participant.email, year):
         counts = YearCounts()
     else:
         counts = await uow.enrollments.year_counts_of(participant.email, year)
