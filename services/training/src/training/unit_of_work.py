@@ -11,6 +11,7 @@ from shared.projections.member_status import MembershipPeriod
 from shared.unit_of_work import UnitOfWork
 from training.repositories.catalogue import CatalogueRepository
 from training.repositories.enrollments import EnrollmentRepository
+from training.repositories.projection import ProjectionRepository
 
 
 class RightsReader(Protocol):
@@ -29,6 +30,7 @@ class TrainingUoW(Protocol):
     catalogue: CatalogueRepository
     enrollments: EnrollmentRepository
     rights: RightsReader
+    projection: ProjectionRepository
 
 
 class TrainingUnitOfWork(UnitOfWork):
@@ -37,8 +39,10 @@ class TrainingUnitOfWork(UnitOfWork):
     catalogue: CatalogueRepository
     enrollments: EnrollmentRepository
     rights: RightsReader
+    projection: ProjectionRepository
 
     def _on_enter(self) -> None:
         self.catalogue = CatalogueRepository(self.connection, self.driver)
         self.enrollments = EnrollmentRepository(self.connection, self.driver)
         self.rights = MemberRights(self.connection)
+        self.projection = ProjectionRepository(self.driver)

@@ -1,7 +1,7 @@
 """T3, T4, T5, T10 under concurrency, over HTTP on the real database.
 
 Each round, 300 simultaneous pre-registrations for a 12-place session from 40 structures
-(each employee asking two or three times: T10), while 100 more ask for a rival session of
+(each employee asking two or three times: T10), while 40 more ask for a rival session of
 another action (the employees' yearly counts raced across sessions: T3). The employees' counts
 grow round after round, so later rounds meet the yearly limits. After every round the database
 is checked by SQL: no interleaving may break a rule.
@@ -20,9 +20,9 @@ from ..conftest import START, Scenario, days, siret_of
 
 pytestmark = pytest.mark.integration
 
-ROUNDS = int(__import__("os").environ.get("ROUNDS", "10"))
+ROUNDS = 10
 REQUESTS = 300
-RIVAL_REQUESTS = 100
+RIVAL_REQUESTS = 40
 CAPACITY = 12
 STRUCTURES = 40
 EMPLOYEES_PER_STRUCTURE = 3

@@ -45,6 +45,9 @@ class FakeRights:
     async def establishment_has_rights(self, siret: str) -> bool:
         return siret not in self.removed
 
+    async def rights_of(self, siren: str, siret: str) -> tuple[list[MembershipPeriod], bool]:
+        return await self.periods(siren), await self.establishment_has_rights(siret)
+
 
 class FakeCatalogue:
     def __init__(self) -> None:
@@ -175,6 +178,7 @@ class FakeTrainingUoW(InMemoryUnitOfWork):
         self.catalogue = FakeCatalogue()
         self.enrollments = FakeEnrollments()
         self.rights = FakeRights()
+        self.projection = self.rights
 
     def new_session(
         self, starts_on: date, capacity: int = 12, action_type: str = "training"

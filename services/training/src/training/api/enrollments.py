@@ -38,6 +38,7 @@ from training.use_cases.registration import Participant, pre_register
 
 router = APIRouter(tags=["enrollments"])
 ICS = "text/calendar; charset=utf-8"
+JSON = "application/json"
 
 
 def _out(
@@ -49,13 +50,14 @@ def _out(
 @router.post(
     "/sessions/{session_id}/enrollments",
     status_code=status.HTTP_201_CREATED,
+    response_model=RegistrationOut,
     responses=problem_responses(
         {404: ["not_found"], 409: ["T8", "T10"], 422: ["T1", "T2", "T3", "T6"]}
     ),
 )
 async def register(
     session_id: UUID, body: EnrollmentIn, runtime: Runtime, caller: Actor
-) -> RegistrationOut:
+) -> Response:
     """Pre-register an employee: a place, or the waiting list with its rank and reason (full,
     or T4); refused with the rule that forbids it (T2, T3, T6, T10). Staff may register after
     the deadline."""
@@ -67,12 +69,14 @@ async def register(
         runtime, lambda uow: pre_register(uow, session_id, participant, by_staff=by_staff)
     )
     record = done.enrollment
-    return RegistrationOut(
+    answer = RegistrationOut(
         outcome="confirmed" if record.status == "confirmed" else "waiting",
         position=done.position,
         waiting_reason=record.waiting_reason,
         enrollment=_out(record, done.session.title, done.position),
     )
+    # already a RegistrationOut: serialised once, without FastAPI validating it again
+    return Response(answer.model_dump_json(), status_code=status.HTTP_201_CREATED, media_type=JSON)
 
 
 @router.get("/enrollments/{enrollment_id}", responses=problem_responses({404: ["not_found"]}))

@@ -53,12 +53,12 @@ async def pre_register(
 ) -> Registration:
     """Pre-register ``participant`` (normalised: see :meth:`Participant.normalised`).
 
-    The member-rights projection is read first, outside the lock; then the session's row is
+    The member-rights projection is read first, outside the lock (a lapse it has not taken in
+    yet is for the lapse hook to apply); then the session's row is
     locked, then the employee's yearly row: every decision reads state no one else changes
     until this transaction ends.
     """
-    periods = await uow.rights.periods(participant.siren)
-    establishment_ok = await uow.rights.establishment_has_rights(participant.siret)
+    periods, establishment_ok = await uow.projection.rights_of(participant.siren, participant.siret)
     session, policy = await locked_session_and_policy(uow, session_id)
     occupancy = await uow.enrollments.occupancy(session.id, session.action_id, participant.email)
     aggregate = session.aggregate(occupancy.places, occupancy.waiting, occupancy.waiting_sirens)
