@@ -92,7 +92,8 @@ class FakeEnrollments:
     def _active(self, session_id: UUID) -> list[EnrollmentRecord]:
         return [r for r in self.rows.values() if r.session_id == session_id and r.status in ACTIVE]
 
-    async def occupancy(self, session_id: UUID, action_id: UUID, email: str) -> Occupancy:
+    async def occupancy(self, session: SessionRecord, email: str) -> Occupancy:
+        session_id, action_id = session.id, session.action_id
         active = self._active(session_id)
         return Occupancy(
             tuple(r.siren for r in active if r.status == "confirmed"),
@@ -102,6 +103,7 @@ class FakeEnrollments:
                 r.action_id == action_id and r.email == email and r.status in ACTIVE
                 for r in self.rows.values()
             ),
+            await self.year_counts_of(email, session.starts_on.year),
         )
 
     async def lock_employee_year(self, email: str, year: int) -> bool:

@@ -16,7 +16,12 @@ from shared.errors import Conflict
 from shared.pagination import PageRequest
 from training.domain.policy import YearCounts
 from training.domain.terms import ACTIVE_STATUSES, Attendance, CancelReason, WaitReason
-from training.repositories.records import EnrollmentRecord, EnrollmentView, Occupancy
+from training.repositories.records import (
+    EnrollmentRecord,
+    EnrollmentView,
+    Occupancy,
+    SessionRecord,
+)
 from training.tables import actions, employee_years, enrollments, sessions
 
 _T10_INDEX = "uq_enrollments_one_per_action"
@@ -60,7 +65,12 @@ SELECT array_agg(siren) FILTER (WHERE status = 'confirmed') AS places,
        EXISTS (
            SELECT 1 FROM enrollments o
            WHERE o.action_id = $2 AND o.email = $3 AND o.status IN ('confirmed', 'waiting')
-       ) AS on_action
+       ) AS on_action,
+       (SELECT count(*) FROM enrollments y
+        WHERE y.email = $3 AND y.year = $4 AND y.counted) AS counted_actions,
+       (SELECT count(*) FROM enrollments y
+        WHERE y.email = $3 AND y.year = $4 AND y.counted AND y.action_type = 'training'
+       ) AS counted_trainings
 FROM enrollments
 WHERE session_id = $1 AND status IN ('confirmed', 'waiting')
 """
@@ -106,19 +116,23 @@ class EnrollmentRepository:
 
     # -- what a decision reads under the session's lock -------------------------------------
 
-    async def occupancy(self, session_id: UUID, action_id: UUID, email: str) -> Occupancy:
-        """The session's places (their SIRENs), its waiting entries (how many, which SIRENs)
-        and T10 for ``email``.
+    async def occupancy(self, session: SessionRecord, email: str) -> Occupancy:
+        """The session's places (their SIRENs), its waiting entries (how many, which SIRENs),
+        T10 and the T3 counts of ``email`` in the session's year.
 
         Read after the session's lock is taken: this statement's snapshot then sees every
-        change committed by the transactions that held the lock before."""
-        row = await self._driver.fetchrow(_OCCUPANCY, session_id, action_id, email)
+        change committed by the transactions that held the lock before. The counts are read
+        without the employee's yearly lock (see :meth:`lock_employee_year`)."""
+        row = await self._driver.fetchrow(
+            _OCCUPANCY, session.id, session.action_id, email, session.starts_on.year
+        )
         assert row is not None
         return Occupancy(
             tuple(row["places"] or ()),
             int(row["waiting"]),
             frozenset(row["waiting_sirens"] or ()),
             bool(row["on_action"]),
+            YearCounts(int(row["counted_actions"]), int(row["counted_trainings"])),
         )
 
     async def lock_employee_year(self, email: str, year: int) -> bool:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from training.domain.policy import YearCounts
 from training.domain.session import Session
 from training.domain.terms import ActionType, Attendance, CancelReason, EnrollmentStatus, WaitReason
 
@@ -85,6 +86,8 @@ class Occupancy:
     waiting_sirens: frozenset[str]
     #: T10: the person already holds a place or waits on a session of the action.
     already_on_action: bool
+    #: T3: the person's counts in the session's year, read without the yearly lock.
+    counts: YearCounts
 
 
 @dataclass(frozen=True)

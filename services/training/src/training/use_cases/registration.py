@@ -60,7 +60,7 @@ async def pre_register(
     """
     periods, establishment_ok = await uow.projection.rights_of(participant.siren, participant.siret)
     session, policy = await locked_session_and_policy(uow, session_id)
-    occupancy = await uow.enrollments.occupancy(session.id, session.action_id, participant.email)
+    occupancy = await uow.enrollments.occupancy(session, participant.email)
     aggregate = session.aggregate(occupancy.places, occupancy.waiting, occupancy.waiting_sirens)
     request = rules.Request(
         siren=participant.siren,
@@ -75,18 +75,19 @@ async def pre_register(
         # a place free while an entry waits that may take it now (T2 or T3 let it through
         # again since it was skipped): the waiting list comes first
         await fill_free_places(uow, session, policy)
-        occupancy = await uow.enrollments.occupancy(
-            session.id, session.action_id, participant.email
-        )
+        occupancy = await uow.enrollments.occupancy(session, participant.email)
         aggregate = session.aggregate(occupancy.places, occupancy.waiting, occupancy.waiting_sirens)
+    # T3 on the counts read with the occupancy: final for a waiting entry (it counts for
+    # nothing, and T3 is read again at its promotion); a place is decided again on the counts
+    # read under the employee's yearly lock, taken after the session's
+    placement = rules.place(aggregate, participant.siren, occupancy.counts, policy)
     year = session.starts_on.year
-    if not counts_toward_limit(session.action_type):
-        counts = YearCounts()  # T3 reads nothing for an innovation lab: no yearly lock
-    elif await uow.enrollments.lock_employee_year(participant.email, year):
-        counts = YearCounts()
-    else:
-        counts = await uow.enrollments.year_counts_of(participant.email, year)
-    placement = rules.place(aggregate, participant.siren, counts, policy)
+    if placement.confirmed and counts_toward_limit(session.action_type):
+        if await uow.enrollments.lock_employee_year(participant.email, year):
+            counts = YearCounts()
+        else:
+            counts = await uow.enrollments.year_counts_of(participant.email, year)
+        placement = rules.place(aggregate, participant.siren, counts, policy)
     now = uow.clock.now()
     record = await uow.enrollments.add(
         {
