@@ -79,27 +79,33 @@ async def test_t2_t9_membership_facts_on_the_broker_drive_the_training_processes
         refused = await client.post(url, json=body, headers=member)
         assert refused.json()["code"] == "T2"  # membership has said nothing yet
 
-        for year in (today.year, starts_on.year):
-            await peer.publish(
-                MembershipActivated(
-                    membership_id=membership_id if year == starts_on.year else uuid.uuid4(),
-                    siren=siren,
-                    year=year,
-                    plan="simple",
-                    valid_from=date(year, 1, 1),
-                    valid_until=date(year, 12, 31),
-                    activated_at=SystemClock().now(),
-                ),
-                aggregate=AggregateRef.of(membership_id, 1),
-            )
+        async def activate() -> None:
+            for year in (today.year, starts_on.year):
+                await peer.publish(
+                    MembershipActivated(
+                        membership_id=membership_id
+                        if year == starts_on.year
+                        else uuid.uuid5(membership_id, str(year)),
+                        siren=siren,
+                        year=year,
+                        plan="simple",
+                        valid_from=date(year, 1, 1),
+                        valid_until=date(year, 12, 31),
+                        activated_at=SystemClock().now(),
+                    ),
+                    aggregate=AggregateRef.of(membership_id, 1),
+                )
+
         placed: dict[str, object] = {}
 
         async def registered() -> bool:
+            # published again until the worker, starting beside the API, has bound its queues
+            await activate()
             response = await client.post(url, json=body, headers=member)
             placed.update(response.json())
             return response.status_code == 201
 
-        await wait_until(registered, within=30, interval=0.3)
+        await wait_until(registered, within=60, interval=1.0)
         assert placed["outcome"] == "confirmed"
         enrollment = placed["enrollment"]
         assert isinstance(enrollment, dict)
