@@ -98,6 +98,23 @@ class LoadResult:
         index = min(len(self.latencies) - 1, max(0, round(p / 100 * len(self.latencies)) - 1))
         return self.latencies[index]
 
+    @classmethod
+    def pooled(cls, results: Sequence[LoadResult]) -> LoadResult:
+        """Several runs as one: their requests, time, latencies and statuses added up."""
+        cpu = [r.server_cpu_ms * r.count for r in results if r.server_cpu_ms is not None]
+        count = sum(r.count for r in results)
+        statuses: Counter[int] = Counter()
+        for r in results:
+            statuses.update(r.statuses)
+        return cls(
+            results[0].name,
+            count,
+            sum(r.seconds for r in results),
+            sorted(x for r in results for x in r.latencies),
+            statuses,
+            sum(cpu) / count if len(cpu) == len(results) else None,
+        )
+
     @property
     def server_errors(self) -> int:
         return sum(n for status, n in self.statuses.items() if status >= 500)

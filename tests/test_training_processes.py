@@ -2,7 +2,8 @@
 
 Membership's facts arrive on the real broker (published as membership would); the worker folds
 them into the member-rights projection, the API decides from it alone, and a lapse cancels the
-structure's future place (T9), the relay publishing what followed.
+structure's future place (T9), the relay publishing what followed. And no generated request
+makes the API fail.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
 from stdnum import luhn
 
 from shared.auth import Role
@@ -126,3 +129,39 @@ async def test_t2_t9_membership_facts_on_the_broker_drive_the_training_processes
         assert (event.payload["reason"], event.payload["counted"]) == ("membership_lapsed", False)
         after = await client.get(f"/enrollments/{enrollment['id']}", headers=member)
         assert (after.json()["status"], after.json()["counted"]) == ("cancelled", False)
+
+
+FUZZ = settings(
+    max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+)
+
+
+def test_training_api_answers_every_generated_request_without_a_server_error(
+    platform: Platform,
+) -> None:
+    """Schemathesis draws requests from the service's own OpenAPI document, sent with a staff
+    token (which may act on everything): an answer below 500, errors as problems."""
+    url = platform["training"].url
+    schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @FUZZ
+        @given(case=operation.as_strategy())
+        def send(case: schemathesis.Case) -> None:
+            response = case.call(base_url=url, headers=platform.token(Role.STAFF), timeout=10)
+            assert response.status_code < 500, (
+                f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                f"{response.text[:300]}"
+            )
+            if response.status_code >= 400:
+                content_type = response.headers["content-type"]
+                if isinstance(content_type, list):
+                    content_type = content_type[0]
+                assert content_type == "application/problem+json", case.formatted_path
+                assert response.json()["code"]
+
+        send()
+        operations += 1
+    assert operations > 15

@@ -44,7 +44,7 @@ JSON = "application/json"
 def _out(
     record: EnrollmentRecord, title: str | None = None, position: int | None = None
 ) -> EnrollmentOut:
-    return EnrollmentOut.of(EnrollmentView(record, title or "", record.starts_on, position))
+    return EnrollmentOut.of(EnrollmentView(record, title, record.starts_on, position))
 
 
 @router.post(

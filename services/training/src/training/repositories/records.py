@@ -129,6 +129,7 @@ class EnrollmentView:
     """An enrollment with its action's title and, while it waits, its rank (1 = next)."""
 
     enrollment: EnrollmentRecord
-    title: str
+    #: The action's title (None where the answer does not read it).
+    title: str | None
     ends_on: date
     position: int | None
