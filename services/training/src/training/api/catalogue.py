@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from shared.openapi import problem_responses
 from shared.pagination import Page, Paging
+from shared.text import ClientText
 from training.api.deps import Reader, Runtime, Staff, transact
 from training.api.schemas import (
     ActionIn,
@@ -94,7 +95,8 @@ async def list_sessions(
         Query(pattern=r"^20\d\d-(0[1-9]|1[0-2])$", description="Starting in this month, YYYY-MM"),
     ] = None,
     place: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="Part of the place's name")
+        ClientText | None,
+        Query(min_length=1, max_length=100, description="Part of the place's name"),
     ] = None,
     remote: Annotated[bool | None, Query(description="Remote sessions only, or in person")] = None,
     include_closed: Annotated[

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.text import ClientText
 from training.domain.terms import ActionType, Attendance, CancelReason, EnrollmentStatus, WaitReason
 from training.repositories.records import (
     ActionRecord,
@@ -16,7 +17,7 @@ from training.repositories.records import (
     SessionRecord,
 )
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[ClientText, Field(min_length=1, max_length=200)]
 
 
 class _In(BaseModel):
@@ -26,7 +27,7 @@ class _In(BaseModel):
 class ActionIn(_In):
     type: ActionType
     title: Text
-    description: Annotated[str, Field(min_length=1, max_length=5000)]
+    description: Annotated[ClientText, Field(min_length=1, max_length=5000)]
     #: A training's days (1 to 3, T1); none for the other types.
     duration_days: Annotated[int, Field(ge=1, le=3)] | None = None
     remote: bool = False
@@ -115,7 +116,7 @@ class EnrollmentIn(_In):
 
     first_name: Text
     last_name: Text
-    email: Annotated[str, Field(min_length=3, max_length=254)]
+    email: Annotated[ClientText, Field(min_length=3, max_length=254)]
     #: The establishment employing them: its first nine digits are the member's SIREN (M7).
     siret: Annotated[str, Field(pattern=r"^\d{14}$")]
 
@@ -192,7 +193,7 @@ class AttendanceIn(_In):
 
 
 class CancelIn(_In):
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Annotated[ClientText, Field(min_length=1, max_length=500)]
 
 
 class CancellationOut(BaseModel):
