@@ -38,11 +38,16 @@ class EnrollmentConfirmed(_EnrollmentEvent):
 
 
 class EnrollmentWaitlisted(_EnrollmentEvent):
+    """The request waits: the session is full (``full``) or already has two employees of the
+    structure (``T4``); ``position`` is its rank, 1 = next."""
+
     event_type: ClassVar[str] = "EnrollmentWaitlisted"
     routing_stem: ClassVar[str] = "enrollment.waitlisted"
 
     position: int
     waitlisted_at: datetime
+    #: Why it waits (added in v1, optional: older messages have none).
+    reason: Literal["full", "T4"] | None = None
 
 
 class EnrollmentPromoted(_EnrollmentEvent):

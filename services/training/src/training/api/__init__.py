@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from training.api import catalogue, enrollments, policies
+
+routers: list[APIRouter] = [catalogue.router, enrollments.router, policies.router]

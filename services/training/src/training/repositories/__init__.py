@@ -1,0 +1,1 @@
+"""Every query of the training service; typed records at the boundary."""
