@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from membership.api import admin, applications, memberships, structures
+from membership.api import admin, applications, assemblies, memberships, structures
 
 routers: list[APIRouter] = [
     structures.router,
     memberships.router,
     applications.router,
     admin.router,
+    assemblies.router,
 ]
