@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from membership.api import admin, applications, assemblies, memberships, structures
+from membership.api import admin, applications, assemblies, extranet, memberships, structures
 
 routers: list[APIRouter] = [
     structures.router,
@@ -10,4 +10,5 @@ routers: list[APIRouter] = [
     applications.router,
     admin.router,
     assemblies.router,
+    extranet.router,
 ]

@@ -13,7 +13,7 @@ from membership.api.deps import SIREN_PATTERN
 from membership.api.schemas import Text, _In, _Out
 from membership.governance.electorate import Representative
 from membership.governance.quorum import Quorum
-from membership.records import AssemblyRecord
+from membership.records import AssemblyRecord, DocumentRecord
 from membership.use_cases.assemblies import Answer
 from shared.text import without_nul
 
@@ -227,3 +227,64 @@ class AssemblyOut(AssemblySummaryOut):
             answer=AnswerOut.of(assembly.id, answer) if answer is not None else None,
             **details,
         )
+
+
+# -- the extranet ----------------------------------------------------------------------------
+
+
+class DocumentVersionOut(_Out):
+    number: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class DocumentOut(_Out):
+    id: UUID
+    kind: str
+    title: str
+    assembly_id: UUID | None
+    published_at: datetime
+    #: The version members download.
+    current: DocumentVersionOut
+    #: For staff and the board: every version, and the withdrawal.
+    versions: list[DocumentVersionOut] | None = None
+    withdrawn_at: datetime | None = None
+    withdrawal_reason: str | None = None
+
+    @classmethod
+    def of(cls, record: DocumentRecord, *, everything: bool) -> DocumentOut:
+        document = record.document
+        details: dict[str, Any] = {}
+        if everything:
+            details = {
+                "versions": [DocumentVersionOut.model_validate(v) for v in document.versions],
+                "withdrawn_at": document.withdrawn_at,
+                "withdrawal_reason": document.withdrawal_reason,
+            }
+        return cls(
+            id=document.id,
+            kind=document.kind.value,
+            title=document.title,
+            assembly_id=document.assembly_id,
+            published_at=record.published_at,
+            current=DocumentVersionOut.model_validate(document.current),
+            **details,
+        )
+
+
+class WithdrawIn(_In):
+    reason: Reason
+
+
+class DownloadOut(_Out):
+    id: UUID
+    document_id: UUID
+    title: str
+    version: int
+    sha256: str
+    subject: str
+    siren: str | None
+    downloaded_at: datetime

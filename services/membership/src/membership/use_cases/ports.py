@@ -13,7 +13,12 @@ from membership.domain.applications import ApplicationStatus
 from membership.governance.assembly import Assembly
 from membership.governance.badges import Award, BadgeKind
 from membership.governance.exports import AssemblyRecords
-from membership.governance.extranet import Document, DocumentVersion, DownloadRecord
+from membership.governance.extranet import (
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    DownloadRecord,
+)
 from membership.records import (
     ApplicationRecord,
     AssemblyRecord,
@@ -25,6 +30,7 @@ from membership.records import (
     EstablishmentRecord,
     FrozenFileRecord,
     LapseCandidate,
+    Listing,
     MembershipRecord,
     PaidMember,
     StatusListRecord,
@@ -162,6 +168,16 @@ class Extranet(Protocol):
     ) -> None: ...
 
     async def in_force(self, document_ids: Collection[UUID]) -> set[UUID]: ...
+
+    async def list_documents(
+        self,
+        *,
+        kinds: Collection[DocumentKind] = (),
+        assembly_id: UUID | None = None,
+        include_withdrawn: bool,
+        limit: int,
+        offset: int,
+    ) -> Listing[DocumentRecord]: ...
 
     async def file(self, document_id: UUID, number: int) -> DocumentFile | None: ...
 
