@@ -40,8 +40,32 @@ async def test_x3_another_structures_member_gets_404_on_every_structure_endpoint
         headers=scenario.member(owner),
     )
     assert added.status_code == 201, added.text
+    convened = await client.post(
+        "/assemblies",
+        json={
+            "title": "AG",
+            "held_on": "2026-06-12",
+            "starts_at": "14:00:00",
+            "address": "Pessac",
+            "agenda": ["Rapport moral"],
+        },
+        headers=scenario.staff,
+    )
+    assembly = convened.json()["id"]
     calls = [
         ("POST", "/structures", "/structures", scenario.structure_body(owner)),
+        (
+            "PUT",
+            "/assemblies/{assembly_id}/answers/{siren}",
+            f"/assemblies/{assembly}/answers/{owner}",
+            {"answer": "proxy", "holder_siren": intruder},
+        ),
+        (
+            "DELETE",
+            "/assemblies/{assembly_id}/answers/{siren}/proxy",
+            f"/assemblies/{assembly}/answers/{owner}/proxy",
+            None,
+        ),
         ("GET", "/structures/{siren}", f"/structures/{owner}", None),
         ("PATCH", "/structures/{siren}", f"/structures/{owner}", {"email": "x@example.org"}),
         ("GET", "/structures/{siren}/memberships", f"/structures/{owner}/memberships", None),

@@ -13,6 +13,12 @@ from membership.settings import MembershipSettings
 
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 METHODS = ("get", "post", "put", "patch", "delete")
+#: Anyone must be able to verify a badge: these need no token (a deliberate exception to X3).
+PUBLIC = {
+    ("get", "/badges/issuer"),
+    ("get", "/badges/status/revocation"),
+    ("post", "/badges/verify"),
+}
 PATTERNS = {
     "siren": r"^\d{9}$",
     "siret": r"^\d{14}$",
@@ -60,10 +66,14 @@ def test_x3_every_error_response_is_a_problem_document(document) -> None:
     seen: set[str] = set()
     for method, path, operation in operations(document):
         responses = operation["responses"]
-        # Every operation is secured (X3) and validates its input, where it takes any.
-        assert {"401", "403"} <= set(responses), (method, path)
-        assert codes(operation, 401) == ["X3"]
-        assert codes(operation, 403) == ["X3"]
+        # Every operation is secured (X3) but the badges' verification, and validates its
+        # input, where it takes any.
+        if (method, path) in PUBLIC:
+            assert not {"401", "403"} & set(responses), (method, path)
+        else:
+            assert {"401", "403"} <= set(responses), (method, path)
+            assert codes(operation, 401) == ["X3"]
+            assert codes(operation, 403) == ["X3"]
         if operation.get("parameters") or "requestBody" in operation:
             assert codes(operation, 422)[0] == "validation", (method, path)
         else:
@@ -75,6 +85,13 @@ def test_x3_every_error_response_is_a_problem_document(document) -> None:
                 seen.add(status)
                 assert response["content"] == PROBLEM, (method, path, status)
     assert {"401", "403", "404", "409", "415", "422"} <= seen
+
+
+def test_x3_only_the_verification_of_badges_is_public_and_says_so(document) -> None:
+    unsecured = {(m, p) for m, p, o in operations(document) if not o.get("security")}
+    assert unsecured == PUBLIC
+    for method, path in PUBLIC:
+        assert "exception to X3" in document["paths"][path][method]["description"]
 
 
 def test_x3_a_structure_in_the_path_may_be_a_404(document) -> None:

@@ -33,6 +33,7 @@ def test_m4_worker_runs_the_lapse_scheduler_hourly_on_the_injected_clock() -> No
     assert {q.name.rsplit(".", 1)[-1] for q in runtime.topology.queues} == {
         "on_invoice_paid",
         "on_credit_note_issued",
+        "on_attendance_recorded",
     }
 
 

@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from membership.api import admin, applications, assemblies, extranet, memberships, structures
+from membership.api import (
+    admin,
+    applications,
+    assemblies,
+    badges,
+    extranet,
+    memberships,
+    structures,
+)
 
 routers: list[APIRouter] = [
     structures.router,
@@ -11,4 +19,5 @@ routers: list[APIRouter] = [
     admin.router,
     assemblies.router,
     extranet.router,
+    badges.router,
 ]

@@ -11,9 +11,12 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from membership.api.deps import SIREN_PATTERN
 from membership.api.schemas import Text, _In, _Out
+from membership.domain.plans import MAX_YEAR, MIN_YEAR
+from membership.governance.badges import PersonRecipient, StructureRecipient
+from membership.governance.credentials import credential_id
 from membership.governance.electorate import Representative
 from membership.governance.quorum import Quorum
-from membership.records import AssemblyRecord, DocumentRecord
+from membership.records import AssemblyRecord, AwardRecord, DocumentRecord
 from membership.use_cases.assemblies import Answer
 from shared.text import without_nul
 
@@ -288,3 +291,74 @@ class DownloadOut(_Out):
     subject: str
     siren: str | None
     downloaded_at: datetime
+
+
+# -- the open badges ---------------------------------------------------------------------------
+
+
+class BadgeOut(_Out):
+    id: UUID
+    badge: str
+    #: The structure awarded, or the employee's.
+    siren: str
+    structure_name: str | None
+    #: The employee awarded a training badge.
+    recipient_email: str | None
+    #: What it recognises: the year, the assembly's id, the enrollment's id.
+    recognises: str
+    activity_on: date | None
+    participation: str | None
+    awarded_at: datetime
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    revocation_note: str | None
+    #: The credential's id (``urn:uuid:...``).
+    credential_id: str
+    #: The signed Open Badges 3.0 credential (VC-JWT, EdDSA): what the holder shows and any
+    #: verifier checks (``POST /badges/verify``).
+    credential: str | None = None
+
+    @classmethod
+    def of(cls, record: AwardRecord, credential: str | None = None) -> BadgeOut:
+        award = record.award
+        recipient = award.recipient
+        return cls(
+            id=award.id,
+            badge=award.kind.value,
+            siren=award.siren,
+            structure_name=recipient.name if isinstance(recipient, StructureRecipient) else None,
+            recipient_email=recipient.email if isinstance(recipient, PersonRecipient) else None,
+            recognises=award.context,
+            activity_on=award.activity_on,
+            participation=award.participation,
+            awarded_at=award.awarded_at,
+            revoked_at=award.revoked_at,
+            revocation_reason=award.revocation_reason.value if award.revocation_reason else None,
+            revocation_note=record.revocation_note,
+            credential_id=credential_id(award),
+            credential=credential,
+        )
+
+
+class MemberOfTheYearIn(_In):
+    siren: Annotated[str, Field(pattern=SIREN_PATTERN)]
+    year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
+
+
+class BadgeWithdrawIn(_In):
+    reason: Reason
+
+
+class VerifyIn(_In):
+    #: The credential as the holder shows it: a compact JWS (VC-JWT).
+    credential: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=65_536)
+    ]
+
+
+class VerificationOut(_Out):
+    status: Literal["valid", "revoked", "invalid"]
+    verified: bool
+    problems: list[str]
+    #: The credential's content, once its signature verified.
+    credential: dict[str, Any] | None

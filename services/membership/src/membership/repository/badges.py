@@ -213,24 +213,25 @@ class BadgeRepository:
         )
         return None if row is None else _status_list(row)
 
-    async def lock_status_list(
+    async def create_status_list(
         self, purpose: str, *, size: int, empty: str, at: datetime
-    ) -> StatusListRecord:
-        """The list, created empty (``empty`` is its ``encodedList``) if it is not yet, and
-        locked: awards (index allocation) and revocations go one after the other."""
+    ) -> None:
+        """The list, empty (``empty`` is its ``encodedList``), unless it exists already."""
         await self.connection.execute(
             pg_insert(badge_status_lists)
             .values(purpose=purpose, size=size, encoded_list=empty, updated_at=at)
             .on_conflict_do_nothing(index_elements=["purpose"])
         )
+
+    async def lock_status_list(self, purpose: str) -> StatusListRecord | None:
+        """The list, locked: awards (index allocation) and revocations go one after the other."""
         row = await one(
             self.connection,
             sa.select(badge_status_lists)
             .where(badge_status_lists.c.purpose == purpose)
             .with_for_update(),
         )
-        assert row is not None
-        return _status_list(row)
+        return None if row is None else _status_list(row)
 
     async def save_status_list(
         self, record: StatusListRecord, encoded: str, at: datetime

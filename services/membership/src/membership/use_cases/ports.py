@@ -203,9 +203,11 @@ class Badges(Protocol):
 
     async def status_list(self, purpose: str) -> StatusListRecord | None: ...
 
-    async def lock_status_list(
+    async def create_status_list(
         self, purpose: str, *, size: int, empty: str, at: datetime
-    ) -> StatusListRecord: ...
+    ) -> None: ...
+
+    async def lock_status_list(self, purpose: str) -> StatusListRecord | None: ...
 
     async def save_status_list(
         self, record: StatusListRecord, encoded: str, at: datetime
