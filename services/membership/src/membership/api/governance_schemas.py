@@ -27,6 +27,12 @@ LongLine = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
     AfterValidator(without_nul),
 ]
+#: A link to join a remote assembly: HTTPS, no spaces.
+RemoteLink = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https://\S+$"),
+    AfterValidator(without_nul),
+]
 Reason = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
@@ -54,7 +60,7 @@ class AssemblyIn(_In):
     starts_at: time
     #: Where it is held, or the link to join it remotely, or both.
     address: LongLine | None = None
-    remote_link: Annotated[LongLine, StringConstraints(pattern=r"^https://")] | None = None
+    remote_link: RemoteLink | None = None
     agenda: list[Text] = Field(min_length=1, max_length=50)
     #: Held because the first convocation did not reach the quorum: no quorum needed.
     second_convocation: bool = False
