@@ -8,7 +8,7 @@ A record of a row that events are about carries the row's ``version``, as the da
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -17,6 +17,9 @@ from uuid import UUID
 from membership.domain.applications import ApplicationStatus, Kind
 from membership.domain.plans import Plan, Tariff
 from membership.domain.validity import LapseReason, MembershipFacts, MembershipState
+from membership.governance.assembly import Assembly, AssemblyState
+from membership.governance.badges import Award
+from membership.governance.extranet import Document, DocumentVersion
 
 R = TypeVar("R")
 
@@ -56,6 +59,11 @@ class StructureRecord:
     created_at: datetime
     qualiopi_number: str | None = None
     qualiopi_valid_until: date | None = None
+    #: F8: a public body's Chorus Pro references, and which of them it requires.
+    chorus_service_code: str | None = None
+    chorus_commitment_number: str | None = None
+    chorus_service_code_required: bool = False
+    chorus_commitment_required: bool = False
     version: int = 1
 
     @property
@@ -255,6 +263,115 @@ class RenewalRecord:
     amount: Decimal | None
     previous_plan: Plan | None
     previous_premium_from: date | None
+
+
+# -- governance (M11) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssemblyRecord:
+    """A General Assembly with its answers, proxies and signatures; aggregate: its id."""
+
+    assembly: Assembly
+    convened_at: datetime
+    convened_by: str
+    opened_by: str | None = None
+    closed_by: str | None = None
+    version: int = 1
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.assembly.id)
+
+
+@dataclass(frozen=True)
+class AssemblySummary:
+    """An assembly as a list shows it."""
+
+    id: UUID
+    title: str
+    held_on: date
+    starts_at: time
+    state: AssemblyState
+    second_convocation: bool
+    convened_on: date
+
+
+@dataclass(frozen=True)
+class FrozenFileRecord:
+    """One of the four frozen records of a closed assembly, as stored."""
+
+    assembly_id: UUID
+    record: str
+    format: str
+    filename: str
+    media_type: str
+    content: bytes
+    sha256: str
+    frozen_at: datetime
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """An extranet document with its versions (without their bytes); aggregate: its id."""
+
+    document: Document
+    published_at: datetime
+    published_by: str
+    withdrawn_by: str | None = None
+    version: int = 1
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.document.id)
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A version of a document and its bytes."""
+
+    version: DocumentVersion
+    content: bytes
+
+
+@dataclass(frozen=True)
+class DownloadLine:
+    """A line of the extranet's download log, with the document's title."""
+
+    id: UUID
+    document_id: UUID
+    title: str
+    version: int
+    sha256: str
+    subject: str
+    siren: str | None
+    downloaded_at: datetime
+
+
+@dataclass(frozen=True)
+class AwardRecord:
+    """An open badge awarded; aggregate: its id."""
+
+    award: Award
+    awarded_by: str
+    revocation_note: str | None = None
+    revoked_by: str | None = None
+    version: int = 1
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.award.id)
+
+
+@dataclass(frozen=True)
+class StatusListRecord:
+    """The badges' status list as last written: ``updated_at`` is its ``validFrom``."""
+
+    purpose: str
+    size: int
+    encoded_list: str
+    updated_at: datetime
+    version: int = 1
 
 
 @dataclass(frozen=True)

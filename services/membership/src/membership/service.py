@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from membership.badge_keys import BADGE_KEY_COMMAND, with_badge_key
 from membership.consumers import consumers
 from membership.scheduler import LAPSE_COMMAND, lapse_memberships
 from membership.settings import MembershipSettings
@@ -23,12 +24,13 @@ def build_runtime(settings: MembershipSettings, clock: Clock | None = None) -> M
     return ServiceRuntime(
         name="membership",
         version="0.1.0",
-        settings=settings,
+        # M11: the badges' key, checked at start (production refuses to start without one).
+        settings=with_badge_key(settings),
         service_dir=SERVICE_DIR,
         consumers=consumers,
         make_uow=MembershipUnitOfWork,
         background_jobs=(every(LAPSE_INTERVAL_S, lapse_memberships),),
-        commands=(LAPSE_COMMAND,),
+        commands=(LAPSE_COMMAND, BADGE_KEY_COMMAND),
         clock=the_clock,
     )
 

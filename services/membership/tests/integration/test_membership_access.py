@@ -40,8 +40,32 @@ async def test_x3_another_structures_member_gets_404_on_every_structure_endpoint
         headers=scenario.member(owner),
     )
     assert added.status_code == 201, added.text
+    convened = await client.post(
+        "/assemblies",
+        json={
+            "title": "AG",
+            "held_on": "2026-06-12",
+            "starts_at": "14:00:00",
+            "address": "Pessac",
+            "agenda": ["Rapport moral"],
+        },
+        headers=scenario.staff,
+    )
+    assembly = convened.json()["id"]
     calls = [
         ("POST", "/structures", "/structures", scenario.structure_body(owner)),
+        (
+            "PUT",
+            "/assemblies/{assembly_id}/answers/{siren}",
+            f"/assemblies/{assembly}/answers/{owner}",
+            {"answer": "proxy", "holder_siren": intruder},
+        ),
+        (
+            "DELETE",
+            "/assemblies/{assembly_id}/answers/{siren}/proxy",
+            f"/assemblies/{assembly}/answers/{owner}/proxy",
+            None,
+        ),
         ("GET", "/structures/{siren}", f"/structures/{owner}", None),
         ("PATCH", "/structures/{siren}", f"/structures/{owner}", {"email": "x@example.org"}),
         ("GET", "/structures/{siren}/memberships", f"/structures/{owner}/memberships", None),
@@ -403,13 +427,16 @@ async def test_m1_text_with_a_nul_character_is_a_422_problem(scenario, client) -
 async def test_m7_removing_a_beneficiary_by_a_bad_siret_is_a_problem(scenario, client) -> None:
     siren = await scenario.register()
     member = scenario.member(siren)
-    for bad in ("123", "abc%00def", "%00", f"{siren}00000", "1" * 21):
+    # The structure's own SIRET with its check digit changed: 14 digits that fail Luhn (M1).
+    valid = siret_of(siren)
+    failing = valid[:-1] + str((int(valid[-1]) + 1) % 10)
+    for bad in ("123", "abc%00def", "%00", failing, "1" * 21):
         response = await client.delete(f"/structures/{siren}/beneficiaries/{bad}", headers=member)
         assert 400 <= response.status_code < 500, (bad, response.text)
         assert response.headers["content-type"].startswith(PROBLEM), bad
         assert response.json()["code"] in ("M1", "validation"), bad
     problem(
-        await client.delete(f"/structures/{siren}/beneficiaries/{siren}00000", headers=member),
+        await client.delete(f"/structures/{siren}/beneficiaries/{failing}", headers=member),
         422,
         "M1",
     )

@@ -6,16 +6,19 @@ one its version plus one (refused if the version moved), as ``RETURNING version`
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
 from membership.domain.applications import ApplicationStatus
 from membership.domain.validity import MembershipState
+from membership.governance.badges import Award, BadgeKind
 from membership.records import (
     ApplicationRecord,
+    AwardRecord,
     CampaignRecord,
     DuesCallRecord,
     EstablishmentRecord,
@@ -23,6 +26,7 @@ from membership.records import (
     LapseCandidate,
     MembershipRecord,
     PaidMember,
+    StatusListRecord,
     StructureRecord,
     TariffRecord,
     UpgradeRecord,
@@ -50,6 +54,9 @@ class FakeStructures:
 
     async def structure(self, siren: str, *, for_update: bool = False) -> StructureRecord | None:
         return self.structures.get(siren)
+
+    async def structures_of(self, sirens: Collection[str]) -> list[StructureRecord]:
+        return [self.structures[s] for s in sorted(set(sirens)) if s in self.structures]
 
     async def add_structure(self, record: StructureRecord) -> StructureRecord | None:
         if record.siren in self.structures:
@@ -143,6 +150,18 @@ class FakeMemberships:
     async def memberships_of(self, siren: str) -> list[MembershipRecord]:
         return sorted((m for m in self.rows.values() if m.siren == siren), key=lambda m: m.year)
 
+    async def memberships_in(
+        self, years: Collection[int], sirens: Collection[str] | None = None
+    ) -> list[MembershipRecord]:
+        return sorted(
+            (
+                m
+                for m in self.rows.values()
+                if m.year in years and (sirens is None or m.siren in sirens)
+            ),
+            key=lambda m: (m.siren, m.year),
+        )
+
     async def paid_years(self, siren: str) -> list[int]:
         return [m.year for m in await self.memberships_of(siren) if m.valid_from is not None]
 
@@ -226,6 +245,100 @@ class FakeDues:
             self.calls.setdefault((call.year, call.siren), call)
 
 
+class FakeBadges:
+    """The awards and the status list, as the badges' repository keeps them."""
+
+    def __init__(self, memberships: FakeMemberships) -> None:
+        self._memberships = memberships
+        self.rows: dict[UUID, AwardRecord] = {}
+        self.lists: dict[str, StatusListRecord] = {}
+
+    async def add_award(self, award: Award, *, by: str) -> AwardRecord:
+        standing = [r for r in self.rows.values() if not r.award.revoked]
+        assert all(r.award.key != award.key for r in standing), "uq_badge_awards_active"
+        assert all(r.award.status_index != award.status_index for r in self.rows.values())
+        self.rows[award.id] = AwardRecord(award, by)
+        return self.rows[award.id]
+
+    async def award(self, award_id: UUID, *, for_update: bool = False) -> AwardRecord | None:
+        return self.rows.get(award_id)
+
+    async def awards_for(self, kind: BadgeKind, context: str) -> list[AwardRecord]:
+        return [r for r in self.rows.values() if (r.award.kind, r.award.context) == (kind, context)]
+
+    async def save_revocation(
+        self, record: AwardRecord, revoked: Award, *, note: str | None, by: str
+    ) -> AwardRecord:
+        if self.rows[revoked.id].version != record.version:
+            raise Conflict("changed meanwhile")
+        self.rows[revoked.id] = AwardRecord(
+            revoked, record.awarded_by, note, by, record.version + 1
+        )
+        return self.rows[revoked.id]
+
+    async def structure_awards_before(self, siren: str, before: date) -> list[AwardRecord]:
+        return [
+            r
+            for r in self.rows.values()
+            if r.award.siren == siren
+            and r.award.kind.for_structures
+            and not r.award.revoked
+            and _recognised_day(r.award) < before
+        ]
+
+    async def awards_of_final_lapses(
+        self, *, final_reasons: Collection[str], deferred_reason: str, deferred_up_to_year: int
+    ) -> list[tuple[AwardRecord, date]]:
+        found = []
+        for record in self.rows.values():
+            award = record.award
+            if award.revoked or not award.kind.for_structures:
+                continue
+            days = [
+                m.lapsed_on
+                for m in self._memberships.rows.values()
+                if m.siren == award.siren
+                and m.state is MembershipState.LAPSED
+                and m.lapsed_on is not None
+                and (
+                    m.lapse_reason in final_reasons
+                    or (m.lapse_reason == deferred_reason and m.year <= deferred_up_to_year)
+                )
+                and m.lapsed_on > _recognised_day(award)
+            ]
+            if days:
+                found.append((record, min(days)))
+        return found
+
+    async def create_status_list(
+        self, purpose: str, *, size: int, empty: str, at: datetime
+    ) -> None:
+        self.lists.setdefault(purpose, StatusListRecord(purpose, size, empty, at))
+
+    async def lock_status_list(self, purpose: str) -> StatusListRecord | None:
+        return self.lists.get(purpose)
+
+    async def save_status_list(
+        self, record: StatusListRecord, encoded: str, at: datetime
+    ) -> StatusListRecord:
+        saved = replace(record, encoded_list=encoded, updated_at=at, version=record.version + 1)
+        self.lists[record.purpose] = saved
+        return saved
+
+    async def status_list(self, purpose: str) -> StatusListRecord | None:
+        return self.lists.get(purpose)
+
+    async def taken_indexes(self) -> set[int]:
+        return {r.award.status_index for r in self.rows.values()}
+
+    async def revoked_indexes(self) -> set[int]:
+        return {r.award.status_index for r in self.rows.values() if r.award.revoked}
+
+
+def _recognised_day(award: Award) -> date:
+    return award.activity_on or award.awarded_at.astimezone(UTC).date()
+
+
 class FakeMembershipUnitOfWork(InMemoryUnitOfWork):
     """The use cases' unit of work on dicts: its state outlives each ``async with`` block, as
     the database does; only the events wait for :meth:`commit`."""
@@ -236,6 +349,7 @@ class FakeMembershipUnitOfWork(InMemoryUnitOfWork):
         self.applications = FakeApplications()
         self.memberships = FakeMemberships(self.structures)
         self.dues = FakeDues()
+        self.badges = FakeBadges(self.memberships)
 
     def membership_of(self, siren: str, year: int) -> MembershipRecord:
         [membership] = [

@@ -13,6 +13,12 @@ from membership.settings import MembershipSettings
 
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 METHODS = ("get", "post", "put", "patch", "delete")
+#: Anyone must be able to verify a badge: these need no token (a deliberate exception to X3).
+PUBLIC = {
+    ("get", "/badges/issuer"),
+    ("get", "/badges/status/revocation"),
+    ("post", "/badges/verify"),
+}
 PATTERNS = {
     "siren": r"^\d{9}$",
     "siret": r"^\d{14}$",
@@ -60,10 +66,14 @@ def test_x3_every_error_response_is_a_problem_document(document) -> None:
     seen: set[str] = set()
     for method, path, operation in operations(document):
         responses = operation["responses"]
-        # Every operation is secured (X3) and validates its input, where it takes any.
-        assert {"401", "403"} <= set(responses), (method, path)
-        assert codes(operation, 401) == ["X3"]
-        assert codes(operation, 403) == ["X3"]
+        # Every operation is secured (X3) but the badges' verification, and validates its
+        # input, where it takes any.
+        if (method, path) in PUBLIC:
+            assert not {"401", "403"} & set(responses), (method, path)
+        else:
+            assert {"401", "403"} <= set(responses), (method, path)
+            assert codes(operation, 401) == ["X3"]
+            assert codes(operation, 403) == ["X3"]
         if operation.get("parameters") or "requestBody" in operation:
             assert codes(operation, 422)[0] == "validation", (method, path)
         else:
@@ -75,6 +85,13 @@ def test_x3_every_error_response_is_a_problem_document(document) -> None:
                 seen.add(status)
                 assert response["content"] == PROBLEM, (method, path, status)
     assert {"401", "403", "404", "409", "415", "422"} <= seen
+
+
+def test_x3_only_the_verification_of_badges_is_public_and_says_so(document) -> None:
+    unsecured = {(m, p) for m, p, o in operations(document) if not o.get("security")}
+    assert unsecured == PUBLIC
+    for method, path in PUBLIC:
+        assert "exception to X3" in document["paths"][path][method]["description"]
 
 
 def test_x3_a_structure_in_the_path_may_be_a_404(document) -> None:
@@ -98,6 +115,19 @@ def test_x3_a_structure_in_the_path_may_be_a_404(document) -> None:
         ("post", "/campaigns/{year}", 422, ["validation", "M2", "M8"]),
         ("post", "/lapses/run", 422, ["validation", "M4"]),
         ("put", "/tariffs/{year}", 422, ["validation", "M2"]),
+        ("post", "/structures", 422, ["validation", "M1", "M9", "F8"]),
+        ("patch", "/structures/{siren}", 422, ["validation", "M1", "M9", "F8"]),
+        ("post", "/assemblies", 422, ["validation", "M11"]),
+        ("put", "/assemblies/{assembly_id}/answers/{siren}", 409, ["M11", "conflict"]),
+        ("put", "/assemblies/{assembly_id}/answers/{siren}", 422, ["validation", "M1", "M11"]),
+        ("post", "/assemblies/{assembly_id}/attendance", 409, ["M11", "conflict"]),
+        ("post", "/assemblies/{assembly_id}/open", 409, ["M11", "conflict"]),
+        ("get", "/assemblies/{assembly_id}/records/{record}.{file_format}", 409, ["M11"]),
+        ("post", "/extranet/documents", 413, ["too_large"]),
+        ("get", "/extranet/documents", 422, ["validation", "M11"]),
+        ("get", "/extranet/documents/{document_id}/content", 422, ["validation", "M11"]),
+        ("post", "/badges/member-of-the-year", 409, ["M11", "conflict"]),
+        ("post", "/badges/{award_id}/withdraw", 409, ["M11", "conflict"]),
     ],
 )
 def test_routes_declare_the_rules_that_refuse_them(document, method, path, status, expected):
@@ -130,6 +160,10 @@ def test_m1_identifiers_are_as_strict_in_the_schema_as_in_the_validation(documen
         ("/structures", {"name", "siren", "commune"}),
         ("/memberships", {"year", "status", "plan"}),
         ("/applications", {"status", "year"}),
+        ("/assemblies", {"state", "year"}),
+        ("/extranet/documents", {"kind", "assembly_id"}),
+        ("/extranet/downloads", {"document_id", "siren"}),
+        ("/badges", {"siren", "badge", "revoked"}),
     ],
 )
 def test_lists_are_paged_and_filtered(document, path, filters) -> None:
@@ -138,3 +172,12 @@ def test_lists_are_paged_and_filtered(document, path, filters) -> None:
     page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     properties = document["components"]["schemas"][page.rsplit("/", 1)[-1]]["properties"]
     assert set(properties) == {"items", "total", "limit", "offset"}
+
+
+def test_m11_an_extranet_upload_documents_the_file_types_it_takes(document) -> None:
+    for path in ("/extranet/documents", "/extranet/documents/{document_id}/versions"):
+        operation = document["paths"][path]["post"]
+        accepted = set(operation["requestBody"]["content"])
+        assert {"application/pdf", "image/png"} <= accepted
+        assert "text/plain" not in accepted
+        assert codes(operation, 415) == ["unsupported_media_type"]

@@ -43,7 +43,9 @@ class _GovernanceEvent(Event):
 
 class AssemblyConvened(_GovernanceEvent):
     """A General Assembly was convened (M11): every structure eligible on the day as known
-    today, with the contact its convocation goes to."""
+    today, with the contact its convocation goes to. About the assembly (``aggregate_id`` =
+    ``assembly_id``) at ``aggregate_version`` 1; its opening and closing follow with newer
+    versions."""
 
     event_type: ClassVar[str] = "AssemblyConvened"
     routing_stem: ClassVar[str] = "assembly.convened"
@@ -63,7 +65,8 @@ class AssemblyConvened(_GovernanceEvent):
 
 
 class AssemblyOpened(_GovernanceEvent):
-    """A General Assembly opened: the quorum recorded then (M11)."""
+    """A General Assembly opened: the quorum recorded then (M11). About the assembly, at the
+    version its opening left it."""
 
     event_type: ClassVar[str] = "AssemblyOpened"
     routing_stem: ClassVar[str] = "assembly.opened"
@@ -82,7 +85,7 @@ class AssemblyOpened(_GovernanceEvent):
 
 class AssemblyClosed(_GovernanceEvent):
     """A General Assembly closed: who took part, and the SHA-256 of its frozen attendance sheet
-    and proxy list (CSV and PDF)."""
+    and proxy list (CSV and PDF). About the assembly, at the version its closing left it."""
 
     event_type: ClassVar[str] = "AssemblyClosed"
     routing_stem: ClassVar[str] = "assembly.closed"
@@ -99,7 +102,8 @@ class AssemblyClosed(_GovernanceEvent):
 
 class BadgeAwarded(_GovernanceEvent):
     """An open badge (an Open Badges 3.0 credential) was awarded to a member structure, or to
-    one of its employees for a ParcoursPro training."""
+    one of its employees for a ParcoursPro training. About the award (``aggregate_id`` =
+    ``award_id``) at ``aggregate_version`` 1."""
 
     event_type: ClassVar[str] = "BadgeAwarded"
     routing_stem: ClassVar[str] = "badge.awarded"
@@ -118,8 +122,10 @@ class BadgeAwarded(_GovernanceEvent):
 
 
 class BadgeRevoked(_GovernanceEvent):
-    """An open badge was revoked: withdrawn by the agency, or its structure's membership lapsed.
-    Its status list entry now says revoked."""
+    """An open badge was revoked: withdrawn by the agency, or its structure's membership lapsed
+    for good (an unpaid or withdrawn renewal; not renewed, once the renewal grace has passed
+    without one). Its status list entry now says revoked. About the award, at the version its
+    revocation left it."""
 
     event_type: ClassVar[str] = "BadgeRevoked"
     routing_stem: ClassVar[str] = "badge.revoked"

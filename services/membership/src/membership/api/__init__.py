@@ -2,11 +2,22 @@
 
 from fastapi import APIRouter
 
-from membership.api import admin, applications, memberships, structures
+from membership.api import (
+    admin,
+    applications,
+    assemblies,
+    badges,
+    extranet,
+    memberships,
+    structures,
+)
 
 routers: list[APIRouter] = [
     structures.router,
     memberships.router,
     applications.router,
     admin.router,
+    assemblies.router,
+    extranet.router,
+    badges.router,
 ]

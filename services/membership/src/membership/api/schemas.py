@@ -19,6 +19,13 @@ Text = Annotated[
 ]
 LongText = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(without_nul)]
 Ident = Annotated[str, StringConstraints(max_length=20), AfterValidator(without_nul)]
+#: F8: a Chorus Pro service code, a commitment number (on an update, empty removes it).
+ChorusServiceCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(without_nul)
+]
+ChorusCommitment = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(without_nul)
+]
 
 
 class _In(BaseModel):
@@ -53,6 +60,12 @@ class StructureIn(_In):
     email: Text | None = None
     contact_name: Text | None = None
     phone: Text | None = None
+    #: F8, public bodies only: the Chorus Pro service code and commitment number, and whether
+    #: the body requires each on its invoices (a required one must be given).
+    chorus_service_code: ChorusServiceCode | None = None
+    chorus_commitment_number: ChorusCommitment | None = None
+    chorus_service_code_required: bool = False
+    chorus_commitment_required: bool = False
 
 
 class StructurePatch(_In):
@@ -69,6 +82,11 @@ class StructurePatch(_In):
     postal_code: Ident | None = None
     city: Text | None = None
     insee_code: Ident | None = None
+    #: F8, public bodies only; an empty reference removes it.
+    chorus_service_code: ChorusServiceCode | None = None
+    chorus_commitment_number: ChorusCommitment | None = None
+    chorus_service_code_required: bool | None = None
+    chorus_commitment_required: bool | None = None
 
 
 class EstablishmentOut(_Out):
@@ -97,6 +115,10 @@ class StructureOut(_Out):
     phone: str | None
     qualiopi_number: str | None
     qualiopi_valid_until: date | None
+    chorus_service_code: str | None
+    chorus_commitment_number: str | None
+    chorus_service_code_required: bool
+    chorus_commitment_required: bool
     establishments: list[EstablishmentOut]
 
 

@@ -59,10 +59,11 @@ def _address(a: AddressIn) -> structures.Address:
     "/structures",
     status_code=status.HTTP_201_CREATED,
     response_model=StructureOut,
-    responses=problem_responses({404: ["not_found"], 409: ["conflict"], 422: ["M1", "M9"]}),
+    responses=problem_responses({404: ["not_found"], 409: ["conflict"], 422: ["M1", "M9", "F8"]}),
 )
 async def register_structure(body: StructureIn, runtime: Runtime, caller: Actor) -> StructureOut:
-    """Register a structure of Nouvelle-Aquitaine (M1)."""
+    """Register a structure of Nouvelle-Aquitaine (M1); a public body with its Chorus Pro
+    references (F8)."""
     siren = parse_siren(body.siren)
     ensure_can_act(caller, siren)
     command = structures.NewStructure(
@@ -114,12 +115,13 @@ async def get_structure(siren: Siren, runtime: Runtime, caller: Reader) -> Struc
 @router.patch(
     "/structures/{siren}",
     response_model=StructureOut,
-    responses=problem_responses({**_STRUCTURE, 409: ["conflict"], 422: ["M1", "M9"]}),
+    responses=problem_responses({**_STRUCTURE, 409: ["conflict"], 422: ["M1", "M9", "F8"]}),
 )
 async def update_structure(
     siren: Siren, body: StructurePatch, runtime: Runtime, caller: Actor
 ) -> StructureOut:
-    """Change contacts, legal details or the head office address (M1 checked again)."""
+    """Change contacts, legal details or the head office address (M1 checked again), or a
+    public body's Chorus Pro references (F8)."""
     ensure_can_act(caller, siren)
     async with runtime.transaction() as uow:
         await structures.update_structure(

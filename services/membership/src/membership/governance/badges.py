@@ -12,9 +12,14 @@ Charter §4: open badges are made available to members to show their engagement.
   innovation lab's workshops are not trainings. Once per enrollment.
 
 A badge is revoked when the agency withdraws it, or — for the badges of structures, which are
-a member's entitlement — when the structure's membership lapses (a lapse of M4, or a withdrawn
-membership). A training badge is the person's and stays. Revocation is final: a structure that
-becomes a member again may be awarded a new badge (a new credential).
+a member's entitlement — when the structure's membership lapses *for good* (**decision**): a
+lapse for an unpaid renewal (16 February) or a withdrawn renewal is final at once; a lapse on
+1 January for want of a renewal is not, since a renewal submitted by 15 February reinstates the
+membership (M4), so it revokes the badges only once that window has passed without one
+(:func:`lapse_is_final`). A lapse revokes the badges of what the structure did before it (their
+activity's day, else the award's), never one earned after it joined again. A training badge is
+the person's and stays. Revocation is final: a structure that becomes a member again may be
+awarded a new badge (a new credential).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
+from membership.domain.validity import LapseReason, grace_until
 from membership.governance.assembly import Assembly, AssemblyState, Participation
 from membership.governance.electorate import voter_of
 from shared.errors import Conflict, InvalidInput, RuleViolated
@@ -273,3 +279,23 @@ def revoked_on_lapse(awards: Iterable[Award], siren: str, at: datetime) -> list[
 def revoked_indexes(awards: Iterable[Award]) -> set[int]:
     """The bits to set in the status list."""
     return {a.status_index for a in awards if a.revoked}
+
+
+#: Lapses that no renewal can undo (M4): an unpaid renewal, a withdrawn one.
+FINAL_LAPSE_REASONS: frozenset[LapseReason] = frozenset({"renewal_unpaid", "withdrawn"})
+#: A lapse for want of a renewal, undone by one submitted by 15 February (M4).
+DEFERRED_LAPSE_REASON: LapseReason = "not_renewed"
+
+
+def lapse_is_final(reason: LapseReason, membership_year: int, on: date) -> bool:
+    """Whether the lapse of the membership of ``membership_year`` is final on ``on``: for good
+    at once, or — not renewed — once the renewal grace of M4 has passed without a renewal."""
+    if reason in FINAL_LAPSE_REASONS:
+        return True
+    return on > grace_until(membership_year)
+
+
+def last_final_not_renewed_year(on: date) -> int:
+    """The latest membership year whose lapse for want of a renewal is final on ``on``."""
+    year = on.year - 1
+    return year if lapse_is_final(DEFERRED_LAPSE_REASON, year, on) else year - 1

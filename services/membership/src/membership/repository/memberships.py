@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -59,6 +60,18 @@ class MembershipRepository:
         rows = await all_rows(
             self.connection,
             sa.select(memberships).where(memberships.c.siren == siren).order_by(memberships.c.year),
+        )
+        return [_membership(r) for r in rows]
+
+    async def memberships_in(
+        self, years: Collection[int], sirens: Collection[str] | None = None
+    ) -> list[MembershipRecord]:
+        """The memberships of ``years``, of every structure or of ``sirens``, by SIREN and year."""
+        query = sa.select(memberships).where(memberships.c.year.in_(list(years)))
+        if sirens is not None:
+            query = query.where(memberships.c.siren.in_(list(sirens)))
+        rows = await all_rows(
+            self.connection, query.order_by(memberships.c.siren, memberships.c.year)
         )
         return [_membership(r) for r in rows]
 

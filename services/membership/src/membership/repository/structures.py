@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -32,6 +34,18 @@ class StructureRepository:
         query = sa.select(structures).where(structures.c.siren == siren)
         row = await one(self.connection, query.with_for_update() if for_update else query)
         return None if row is None else _structure(row)
+
+    async def structures_of(self, sirens: Collection[str]) -> list[StructureRecord]:
+        """The registered structures among ``sirens``, by SIREN."""
+        if not sirens:
+            return []
+        rows = await all_rows(
+            self.connection,
+            sa.select(structures)
+            .where(structures.c.siren.in_(list(sirens)))
+            .order_by(structures.c.siren),
+        )
+        return [_structure(r) for r in rows]
 
     async def add_structure(self, record: StructureRecord) -> StructureRecord | None:
         """The stored structure; None when the SIREN is already registered."""

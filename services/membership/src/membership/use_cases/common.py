@@ -30,7 +30,8 @@ def aggregate(record: Aggregate) -> AggregateRef:
 
 
 def customer(structure: StructureRecord) -> CustomerDetails:
-    """The main structure as billing addresses it (F1, F3)."""
+    """The main structure as billing addresses it (F1, F3), with a public body's Chorus Pro
+    references (F8)."""
     return CustomerDetails(
         siren=structure.siren,
         siret=structure.head_office_siret,
@@ -41,6 +42,11 @@ def customer(structure: StructureRecord) -> CustomerDetails:
         insee_code=structure.insee_code,
         public_body=structure.public_body,
         email=structure.email,
+        # F8: how Chorus Pro addresses a public body's invoice.
+        chorus_service_code=structure.chorus_service_code,
+        chorus_commitment_number=structure.chorus_commitment_number,
+        chorus_service_code_required=structure.chorus_service_code_required,
+        chorus_commitment_required=structure.chorus_commitment_required,
     )
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from membership.domain.validity import LapseReason, MembershipState, lapse_due
 from membership.records import MembershipRecord
+from membership.use_cases import badges
 from membership.use_cases.common import aggregate
 from membership.use_cases.ports import MembershipUoW
 from shared.contracts import MembershipLapsed
@@ -20,7 +21,8 @@ async def lapse(
     uow: MembershipUoW, membership: MembershipRecord, lapsed_on: date, reason: LapseReason
 ) -> MembershipRecord:
     """``membership`` (locked) ends on ``lapsed_on``: training and booking withdraw its future
-    rights (``MembershipLapsed``, T9, B9)."""
+    rights (``MembershipLapsed``, T9, B9); a final lapse revokes the structure's open badges
+    (M11)."""
     lapsed = await uow.memberships.save_membership(
         replace(membership, state=MembershipState.LAPSED, lapsed_on=lapsed_on, lapse_reason=reason)
     )
@@ -34,6 +36,7 @@ async def lapse(
         ),
         aggregate(lapsed),
     )
+    await badges.revoke_on_lapse(uow, lapsed)
     return lapsed
 
 
@@ -47,8 +50,10 @@ class LapsedMembership:
 
 
 async def run_lapses(uow: MembershipUoW, on: date) -> list[LapsedMembership]:
-    """Lapse every membership whose status has ended by ``on`` (M4); idempotent: a lapsed
-    membership is no candidate any more, and a candidate another run holds is skipped."""
+    """Lapse every membership whose status has ended by ``on`` (M4), and revoke the badges of
+    the lapses that have become final by then (M11); idempotent: a lapsed membership is no
+    candidate any more, a revoked badge stays revoked, and a candidate another run holds is
+    skipped."""
     lapsed: list[LapsedMembership] = []
     for candidate in await uow.memberships.lapse_candidates(on.year):
         # The next year's membership, unpaid, came with the candidate (one query for the run).
@@ -60,6 +65,12 @@ async def run_lapses(uow: MembershipUoW, on: date) -> list[LapsedMembership]:
         lapsed.append(
             LapsedMembership(done.id, done.siren, done.year, decision.lapsed_on, decision.reason)
         )
-    if lapsed:
-        log.info("lapse run for %s: %d membership(s) lapsed", on, len(lapsed))
+    revoked = await badges.revoke_after_final_lapses(uow, on)
+    if lapsed or revoked:
+        log.info(
+            "lapse run for %s: %d membership(s) lapsed, %d badge(s) revoked",
+            on,
+            len(lapsed),
+            len(revoked),
+        )
     return lapsed

@@ -13,6 +13,7 @@ from membership.domain.identifiers import (
     parse_siren,
     parse_siret,
 )
+from membership.domain.public_bodies import ChorusReferences, changed_chorus, check_chorus
 from membership.domain.qualiopi import check_certificate, parse_activity_declaration
 from membership.records import EstablishmentRecord, EstablishmentRole, StructureRecord
 from membership.use_cases.common import aggregate, structure_of
@@ -44,6 +45,11 @@ class NewStructure:
     email: str | None = None
     contact_name: str | None = None
     phone: str | None = None
+    #: F8, a public body's Chorus Pro references and which of them it requires.
+    chorus_service_code: str | None = None
+    chorus_commitment_number: str | None = None
+    chorus_service_code_required: bool = False
+    chorus_commitment_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ async def register_structure(uow: MembershipUoW, cmd: NewStructure) -> Structure
     nda = None
     if cmd.training_organisation:
         nda = parse_activity_declaration(cmd.activity_declaration_number)
+    chorus = check_chorus(cmd.public_body, ChorusReferences.of(vars(cmd)))
     legal_name = cmd.legal_name.strip()
     structure = await uow.structures.add_structure(
         StructureRecord(
@@ -112,6 +119,7 @@ async def register_structure(uow: MembershipUoW, cmd: NewStructure) -> Structure
             contact_name=cmd.contact_name,
             phone=cmd.phone,
             created_at=now,
+            **chorus.columns(),
         )
     )
     if structure is None:
@@ -163,6 +171,11 @@ class StructureChanges:
     postal_code: str | None = None
     city: str | None = None
     insee_code: str | None = None
+    #: F8 (public bodies only); an empty reference removes it.
+    chorus_service_code: str | None = None
+    chorus_commitment_number: str | None = None
+    chorus_service_code_required: bool | None = None
+    chorus_commitment_required: bool | None = None
 
 
 _HEAD_OFFICE_FIELDS = ("address_line", "postal_code", "city", "insee_code")
@@ -170,7 +183,8 @@ _HEAD_OFFICE_FIELDS = ("address_line", "postal_code", "city", "insee_code")
 
 async def update_structure(uow: MembershipUoW, siren: str, changes: StructureChanges) -> None:
     """Contacts, legal details and the head office address; a move is checked against M1
-    (with the applying establishment, if any), a training organisation keeps its NDA (M9).
+    (with the applying establishment, if any), a training organisation keeps its NDA (M9), a
+    public body its Chorus Pro references (F8), which a structure that is none loses.
 
     A structure that stops being a training organisation loses its NDA and its Qualiopi
     certificate (M9): the other services are told (``QualiopiCertificationChanged`` to none).
@@ -194,6 +208,11 @@ async def update_structure(uow: MembershipUoW, siren: str, changes: StructureCha
         )
     elif "training_organisation" in values:
         values["activity_declaration_number"] = None
+    given_chorus = {k: v for k, v in values.items() if k.startswith("chorus_")}
+    public_body = values.get("public_body", structure.public_body)
+    values.update(
+        changed_chorus(public_body, ChorusReferences.of(vars(structure)), given_chorus).columns()
+    )
     certificate_dropped = not training and (
         structure.qualiopi_number is not None or structure.qualiopi_valid_until is not None
     )
