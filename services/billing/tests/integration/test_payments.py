@@ -171,6 +171,8 @@ async def test_f4_unmatched_payment_waits_in_the_queue_then_is_allocated_by_hand
         ({"method": "cash"}, 422, "F4"),
         ({"received_on": "2025-02-30"}, 422, "validation"),
         ({"received_on": "2099-01-01"}, 422, "F4"),
+        ({"received_on": "1900-01-01"}, 422, "F4"),
+        ({"received_on": "2024-12-31"}, 422, "F4"),
         ({"invoice_number": "FA-1999-99999"}, 404, "not_found"),
         ({"bank_reference": ""}, 422, "validation"),
         ({"amount": "abc"}, 422, "validation"),

@@ -14,6 +14,7 @@ from billing.domain.payments import (
     allocate_by_reference,
     check_manual_allocation,
     check_payment,
+    check_payment_date,
 )
 from shared.errors import Conflict, DomainError, InvalidInput, RuleViolated
 
@@ -152,3 +153,24 @@ def test_f4_every_bad_line_of_a_bank_csv_is_reported_at_once() -> None:
 def test_f4_an_amount_beyond_the_books_is_refused_not_an_overflow(amount: str) -> None:
     with pytest.raises(RuleViolated):
         check_payment(D(amount), "transfer", "R1")
+
+
+@pytest.mark.parametrize(
+    ("received_on", "refused"),
+    [
+        (date(2024, 12, 31), True),
+        (date(2025, 1, 1), False),
+        (date(2025, 3, 10), False),
+        (date(2025, 3, 11), True),
+        (date(1900, 1, 1), True),
+    ],
+)
+def test_f4_a_payment_is_dated_between_the_first_invoicing_year_and_today(
+    received_on: date, refused: bool
+) -> None:
+    if not refused:
+        check_payment_date(received_on, first_year=2025, today=date(2025, 3, 10))
+        return
+    with pytest.raises(RuleViolated) as caught:
+        check_payment_date(received_on, first_year=2025, today=date(2025, 3, 10))
+    assert caught.value.rule == "F4"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Literal, get_args
 
@@ -29,6 +30,24 @@ def check_payment(amount: Decimal, method: str, bank_reference: str) -> None:
         )
     if "\x00" in bank_reference:
         raise RuleViolated("F4", "A bank reference is printable text.")
+
+
+def check_payment_date(received_on: date, *, first_year: int, today: date) -> None:
+    """F4 (decision): a payment is received between 1 January of the agency's first invoicing
+    year and today, never before it invoiced anything nor in the future."""
+    earliest = date(first_year, 1, 1)
+    if received_on > today:
+        raise RuleViolated(
+            "F4",
+            f"A payment cannot be received in the future: {received_on} is after today ({today}).",
+        )
+    if received_on < earliest:
+        raise RuleViolated(
+            "F4",
+            f"A payment's date lies between {earliest} (the first invoicing year) and today: "
+            f"{received_on} is before it. Check the date of receipt.",
+            earliest=earliest.isoformat(),
+        )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from billing.domain.payments import (
     allocate_by_reference,
     check_manual_allocation,
     check_payment,
+    check_payment_date,
 )
 from billing.repositories.records import (
     InvoiceRecord,
@@ -52,13 +53,11 @@ async def record_payment(
 ) -> PaymentOutcome:
     """F4: record a payment once per bank reference, match it, and settle what it pays (F5)."""
     check_payment(data.amount, data.method, data.bank_reference)
-    today = uow.clock.today()
-    if data.received_on > today:
-        raise RuleViolated(
-            "F4",
-            f"A payment cannot be received in the future: {data.received_on} is after today "
-            f"({today}).",
-        )
+    check_payment_date(
+        data.received_on,
+        first_year=uow.settings.invoicing.first_year,
+        today=uow.clock.today(),
+    )
     reference = data.bank_reference.strip()
     targets: list[InvoiceRecord] = []
     if data.invoice_number:
