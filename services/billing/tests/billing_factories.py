@@ -6,6 +6,7 @@ import random
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from shared.contracts import (
     CustomerDetails,
@@ -21,7 +22,10 @@ def a_siren() -> str:
     return "".join(random.choice("0123456789") for _ in range(9))
 
 
-def customer(siren: str | None = None, *, public_body: bool = False) -> CustomerDetails:
+def customer(
+    siren: str | None = None, *, public_body: bool = False, **chorus: Any
+) -> CustomerDetails:
+    """A main structure; ``chorus``: its Chorus Pro fields (``chorus_service_code``...)."""
     siren = siren or a_siren()
     return CustomerDetails(
         siren=siren,
@@ -33,13 +37,18 @@ def customer(siren: str | None = None, *, public_body: bool = False) -> Customer
         insee_code="33063",
         public_body=public_body,
         email="compta@example.org",
+        **chorus,
     )
 
 
 def approved(
-    siren: str | None = None, year: int = 2025, amount: str = "100.00", plan: str = "simple"
+    siren: str | None = None,
+    year: int = 2025,
+    amount: str = "100.00",
+    plan: str = "simple",
+    details: CustomerDetails | None = None,
 ) -> MembershipApproved:
-    details = customer(siren)
+    details = details or customer(siren)
     return MembershipApproved(
         membership_id=uuid.uuid4(),
         application_id=uuid.uuid4(),
@@ -104,8 +113,6 @@ def activated(
 
 
 # -- helpers on the real servers ---------------------------------------------------------------
-
-from typing import Any  # noqa: E402
 
 import sqlalchemy as sa  # noqa: E402
 

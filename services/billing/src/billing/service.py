@@ -5,6 +5,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.consumers import consumers
+from billing.production import documents_job
 from billing.scheduler import OVERDUE_COMMAND, overdue_task
 from billing.settings import BillingSettings
 from billing.unit_of_work import BillingUnitOfWork
@@ -30,7 +31,10 @@ def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> Bill
         service_dir=SERVICE_DIR,
         consumers=consumers,
         make_uow=make_uow,
-        background_jobs=(every(settings.invoicing.overdue_check_interval_s, overdue_task),),
+        background_jobs=(
+            every(settings.invoicing.overdue_check_interval_s, overdue_task),
+            documents_job,
+        ),
         commands=(OVERDUE_COMMAND,),
         clock=the_clock,
     )

@@ -81,6 +81,15 @@ class InvoicingSettings(BaseModel):
     first_year: int = Field(default=2025, ge=2000, le=2100)
 
 
+class DocumentSettings(BaseModel):
+    """F7: how the worker makes the files of the documents issued (``production``)."""
+
+    #: Seconds between two looks for documents without their file.
+    interval_s: float = Field(default=5.0, gt=0)
+    #: Processes making files in parallel; 0: one at a time, in a worker thread.
+    processes: int = Field(default=0, ge=0, le=32)
+
+
 class BillingSettings(ServiceSettings):
     #: ``BILLING_DATABASE_URL`` wins over ``DATABASE_URL``, so that one environment runs all four.
     database_url: str = Field(
@@ -89,6 +98,7 @@ class BillingSettings(ServiceSettings):
     )
     seller: SellerSettings = Field(default_factory=SellerSettings)
     invoicing: InvoicingSettings = Field(default_factory=InvoicingSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
 
     @model_validator(mode="after")
     def _real_account_in_production(self) -> Self:

@@ -1,7 +1,7 @@
 """The billing service's tables (SQLAlchemy Core); the schema changes only by migration."""
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from shared.db import new_metadata
 from shared.messaging.tables import aggregate_versions_table, inbox_table, outbox_table
@@ -29,6 +29,14 @@ customers = sa.Table(
     sa.Column("public_body", sa.Boolean, nullable=False),
     sa.Column("email", sa.Text),
     sa.Column("updated_at", Timestamp, nullable=False),
+    #: F8: the Chorus Pro service code and commitment number, and whether the body requires
+    #: each (from membership's events, or recorded by finance).
+    sa.Column("chorus_service_code", sa.Text),
+    sa.Column("chorus_commitment_number", sa.Text),
+    sa.Column(
+        "chorus_service_code_required", sa.Boolean, nullable=False, server_default=sa.false()
+    ),
+    sa.Column("chorus_commitment_required", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 #: F2: one counter per series (FA, AV) and year, locked by the issuing transaction.
@@ -171,6 +179,61 @@ memberships = sa.Table(
     sa.Column("updated_at", Timestamp, nullable=False),
 )
 
+#: F3, F8: what each issued document says, frozen when it was issued (insert-only): a later
+#: change of the settings or of the customer never changes it.
+document_sources = sa.Table(
+    "document_sources",
+    metadata,
+    sa.Column("document_id", UUID(as_uuid=True), primary_key=True),
+    #: ``invoice``, ``credit_note`` or ``reminder``.
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("number", sa.Text, nullable=False),
+    sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), nullable=False),
+    sa.Column("siren", sa.Text, nullable=False),
+    sa.Column("issued_on", sa.Date, nullable=False),
+    sa.Column("public_body", sa.Boolean, nullable=False),
+    #: F8: issued without a Chorus Pro reference its public customer requires.
+    sa.Column("awaiting_references", sa.Boolean, nullable=False),
+    sa.Column("source", JSONB, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+#: F8: references finance recorded for a document awaiting them (insert-only; the last wins).
+document_references = sa.Table(
+    "document_references",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column(
+        "document_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("document_sources.document_id"),
+        nullable=False,
+    ),
+    sa.Column("siret", sa.Text),
+    sa.Column("service_code", sa.Text),
+    sa.Column("commitment_number", sa.Text),
+    sa.Column("complete", sa.Boolean, nullable=False),
+    sa.Column("recorded_at", Timestamp, nullable=False),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+)
+
+#: F7: the file made once from each source, with its checksum (insert-only).
+document_files = sa.Table(
+    "document_files",
+    metadata,
+    sa.Column(
+        "document_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("document_sources.document_id"),
+        primary_key=True,
+    ),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("media_type", sa.Text, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("produced_at", Timestamp, nullable=False),
+)
+
 # The constraints and indexes migration 0002 creates, so that the definitions match the schema
 # (F2: one number per position of a yearly sequence; F1: one invoice per subject).
 sa.UniqueConstraint(
@@ -188,3 +251,10 @@ sa.Index("ix_payments_received_on", payments.c.received_on)
 sa.Index("ix_payment_allocations_payment_id", payment_allocations.c.payment_id)
 sa.Index("ix_payment_allocations_invoice_id", payment_allocations.c.invoice_id)
 sa.Index("ix_memberships_year", memberships.c.year)
+sa.UniqueConstraint(
+    document_sources.c.kind, document_sources.c.number, name="uq_document_sources_kind_number"
+)
+sa.Index("ix_document_sources_invoice_id", document_sources.c.invoice_id)
+sa.Index("ix_document_sources_siren", document_sources.c.siren)
+sa.Index("ix_document_sources_issued_on", document_sources.c.issued_on)
+sa.Index("ix_document_references_document_id", document_references.c.document_id)

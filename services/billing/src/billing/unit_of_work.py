@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from billing.repositories.documents import DocumentRepository
 from billing.repositories.invoices import InvoiceRepository
 from billing.repositories.payments import PaymentRepository
 from billing.repositories.projections import ProjectionRepository
@@ -14,6 +15,7 @@ class BillingUnitOfWork(UnitOfWork):
     invoices: InvoiceRepository
     payments: PaymentRepository
     projections: ProjectionRepository
+    documents: DocumentRepository
 
     def __init__(
         self,
@@ -28,3 +30,4 @@ class BillingUnitOfWork(UnitOfWork):
         self.invoices = InvoiceRepository(self.connection)
         self.payments = PaymentRepository(self.connection)
         self.projections = ProjectionRepository(self.connection)
+        self.documents = DocumentRepository(self.connection)

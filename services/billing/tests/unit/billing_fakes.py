@@ -6,23 +6,29 @@ version and returns it, as the database's ``RETURNING version`` does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from billing.documents.render import References, RenderedFile
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.money import ZERO, money
 from billing.domain.numbering import Series
 from billing.repositories.records import (
+    CustomerRecord,
+    DocumentFilter,
+    DocumentRecord,
     InvoiceRecord,
     NewAllocation,
     NewCreditNote,
+    NewDocumentSource,
     NewInvoice,
     NewPayment,
     PaymentRecord,
     Revision,
+    StoredFile,
 )
 from billing.settings import BillingSettings
 from shared.clock import Clock
@@ -51,7 +57,8 @@ class Ledger:
     payments: dict[UUID, NewPayment] = field(default_factory=dict)
     payment_versions: dict[UUID, int] = field(default_factory=dict)
     allocations: list[NewAllocation] = field(default_factory=list)
-    customers: dict[str, CustomerDetails] = field(default_factory=dict)
+    customers: dict[str, CustomerRecord] = field(default_factory=dict)
+    documents: dict[UUID, DocumentRecord] = field(default_factory=dict)
     memberships: dict[UUID, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -160,6 +167,9 @@ class FakeInvoices:
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
         return await self.get_invoice(invoice_id)
 
+    async def lines_of(self, invoice_id: UUID) -> list[Line]:
+        return list(self.ledger.lines[invoice_id])
+
 
 class FakePayments:
     def __init__(self, ledger: Ledger, invoices: FakeInvoices) -> None:
@@ -209,14 +219,137 @@ class FakeProjections:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
 
-    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> None:
-        self.ledger.customers[details.siren] = details
+    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> CustomerRecord:
+        known = self.ledger.customers.get(details.siren)
+        record = CustomerRecord(
+            siren=details.siren,
+            siret=details.siret,
+            legal_name=details.legal_name,
+            address_line=details.address_line,
+            postal_code=details.postal_code,
+            city=details.city,
+            insee_code=details.insee_code,
+            public_body=details.public_body,
+            email=details.email,
+            updated_at=now,
+            chorus_service_code=details.chorus_service_code
+            or (known.chorus_service_code if known else None),
+            chorus_commitment_number=details.chorus_commitment_number
+            or (known.chorus_commitment_number if known else None),
+            chorus_service_code_required=details.chorus_service_code_required,
+            chorus_commitment_required=details.chorus_commitment_required,
+        )
+        self.ledger.customers[details.siren] = record
+        return record
+
+    async def get_customer(self, siren: str) -> CustomerRecord | None:
+        return self.ledger.customers.get(siren)
+
+    async def record_chorus_references(
+        self,
+        siren: str,
+        *,
+        siret: str | None,
+        service_code: str | None,
+        commitment_number: str | None,
+        now: datetime,
+    ) -> CustomerRecord | None:
+        known = self.ledger.customers.get(siren)
+        if known is None:
+            return None
+        record = replace(
+            known,
+            siret=siret or known.siret,
+            chorus_service_code=service_code or known.chorus_service_code,
+            chorus_commitment_number=commitment_number or known.chorus_commitment_number,
+            updated_at=now,
+        )
+        self.ledger.customers[siren] = record
+        return record
 
     async def record_activation(self, *, membership_id: UUID, **facts: Any) -> None:
         self.ledger.memberships.setdefault(membership_id, {}).update(facts, activated=True)
 
     async def record_lapse(self, *, membership_id: UUID, **facts: Any) -> None:
         self.ledger.memberships.setdefault(membership_id, {}).update(facts, lapsed=True)
+
+
+class FakeDocuments:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    async def add_source(self, source: NewDocumentSource) -> None:
+        assert source.document_id not in self.ledger.documents
+        self.ledger.documents[source.document_id] = DocumentRecord(
+            document_id=source.document_id,
+            kind=source.kind,
+            number=source.number,
+            invoice_id=source.invoice_id,
+            siren=source.siren,
+            issued_on=source.issued_on,
+            public_body=source.public_body,
+            awaiting_references=source.awaiting_references,
+            source=source.source,
+            created_at=source.created_at,
+        )
+
+    async def get_document(
+        self, document_id: UUID, *, content: bool = True
+    ) -> DocumentRecord | None:
+        return self.ledger.documents.get(document_id)
+
+    async def invoice_document(self, invoice_id: UUID) -> DocumentRecord | None:
+        found = self.ledger.documents.get(invoice_id)
+        return found if found and found.kind == "invoice" else None
+
+    async def list_documents(
+        self, where: DocumentFilter, *, content: bool = False
+    ) -> list[DocumentRecord]:
+        found = [
+            d
+            for d in self.ledger.documents.values()
+            if (where.siren is None or d.siren == where.siren)
+            and (where.kinds is None or d.kind in where.kinds)
+            and (
+                where.waiting_for_references is None
+                or d.waits_for_references == where.waiting_for_references
+            )
+        ]
+        return sorted(found, key=lambda d: (d.kind, d.number))
+
+    async def claim_producible(
+        self, limit: int, where: DocumentFilter | None = None
+    ) -> list[DocumentRecord]:
+        ready = [
+            d
+            for d in self.ledger.documents.values()
+            if d.file is None
+            and not d.waits_for_references
+            and (where is None or where.invoice_id in (None, d.invoice_id))
+        ]
+        return ready[:limit]
+
+    async def store_file(self, document_id: UUID, file: RenderedFile, at: datetime) -> bool:
+        document = self.ledger.documents[document_id]
+        if document.file is not None:
+            return False
+        stored = StoredFile(file.file_name, file.media_type, file.sha256, at, file.content)
+        self.ledger.documents[document_id] = replace(document, file=stored)
+        return True
+
+    async def add_references(
+        self,
+        document_id: UUID,
+        references: References,
+        *,
+        complete: bool,
+        at: datetime,
+        by: str,
+    ) -> None:
+        document = self.ledger.documents[document_id]
+        self.ledger.documents[document_id] = replace(
+            document, references=references, references_complete=complete
+        )
 
 
 class FakeBillingUnitOfWork(InMemoryUnitOfWork):
@@ -229,6 +362,7 @@ class FakeBillingUnitOfWork(InMemoryUnitOfWork):
         self.invoices = FakeInvoices(self.ledger)
         self.payments = FakePayments(self.ledger, self.invoices)
         self.projections = FakeProjections(self.ledger)
+        self.documents = FakeDocuments(self.ledger)
 
     def invoice_version(self, invoice_id: UUID) -> int:
         return self.ledger.states[invoice_id].version

@@ -51,6 +51,10 @@ class CustomerAccountOut(BaseModel):
     public_body: bool
     email: str | None
     updated_at: datetime
+    chorus_service_code: str | None
+    chorus_commitment_number: str | None
+    chorus_service_code_required: bool
+    chorus_commitment_required: bool
 
     @classmethod
     def of(cls, c: CustomerRecord) -> CustomerAccountOut:
@@ -65,7 +69,27 @@ class CustomerAccountOut(BaseModel):
             public_body=c.public_body,
             email=c.email,
             updated_at=c.updated_at,
+            chorus_service_code=c.chorus_service_code,
+            chorus_commitment_number=c.chorus_commitment_number,
+            chorus_service_code_required=c.chorus_service_code_required,
+            chorus_commitment_required=c.chorus_commitment_required,
         )
+
+
+class ChorusReferencesIn(BaseModel):
+    """F8: what finance records of a public body; a field left out keeps what is known."""
+
+    siret: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
+    service_code: Text | None = Field(default=None, min_length=1, max_length=100)
+    commitment_number: Text | None = Field(default=None, min_length=1, max_length=50)
+
+
+class ChorusReferencesOut(BaseModel):
+    customer: CustomerAccountOut
+    #: The documents that waited for these references: their files are now made.
+    released: list[str]
+    #: The documents still lacking a reference, with what they lack.
+    still_waiting: dict[str, list[str]]
 
 
 class CreditNoteOut(BaseModel):
@@ -256,3 +280,5 @@ class ReconciliationOut(BaseModel):
     totals: dict[str, Decimal]
     consistent: bool
     mismatches: list[dict[str, Any]]
+    #: F8: public bodies' documents waiting for a Chorus Pro reference finance must record.
+    documents_waiting: list[dict[str, Any]]

@@ -7,12 +7,17 @@ from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from billing.documents.render import References, RenderedFile
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.numbering import Series
 from billing.repositories.records import (
+    CustomerRecord,
+    DocumentFilter,
+    DocumentRecord,
     InvoiceRecord,
     NewAllocation,
     NewCreditNote,
+    NewDocumentSource,
     NewInvoice,
     NewPayment,
     PaymentRecord,
@@ -57,6 +62,8 @@ class InvoiceStore(Protocol):
 
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None: ...
 
+    async def lines_of(self, invoice_id: UUID) -> list[Line]: ...
+
 
 class PaymentStore(Protocol):
     async def insert_payment(self, payment: NewPayment) -> Revision | None: ...
@@ -70,8 +77,50 @@ class PaymentStore(Protocol):
     async def allocate(self, allocation: NewAllocation) -> None: ...
 
 
+class DocumentStore(Protocol):
+    async def add_source(self, source: NewDocumentSource) -> None: ...
+
+    async def get_document(
+        self, document_id: UUID, *, content: bool = True
+    ) -> DocumentRecord | None: ...
+
+    async def invoice_document(self, invoice_id: UUID) -> DocumentRecord | None: ...
+
+    async def list_documents(
+        self, where: DocumentFilter, *, content: bool = False
+    ) -> list[DocumentRecord]: ...
+
+    async def claim_producible(
+        self, limit: int, where: DocumentFilter | None = None
+    ) -> list[DocumentRecord]: ...
+
+    async def store_file(self, document_id: UUID, file: RenderedFile, at: datetime) -> bool: ...
+
+    async def add_references(
+        self,
+        document_id: UUID,
+        references: References,
+        *,
+        complete: bool,
+        at: datetime,
+        by: str,
+    ) -> None: ...
+
+
 class ProjectionStore(Protocol):
-    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> None: ...
+    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> CustomerRecord: ...
+
+    async def get_customer(self, siren: str) -> CustomerRecord | None: ...
+
+    async def record_chorus_references(
+        self,
+        siren: str,
+        *,
+        siret: str | None,
+        service_code: str | None,
+        commitment_number: str | None,
+        now: datetime,
+    ) -> CustomerRecord | None: ...
 
     async def record_activation(
         self,
@@ -117,3 +166,6 @@ class BillingWork(Protocol):
 
     @property
     def projections(self) -> ProjectionStore: ...
+
+    @property
+    def documents(self) -> DocumentStore: ...

@@ -1,86 +1,15 @@
-"""Read models of the finance team: reconciliation (F6) and the accounting exports (F7)."""
+"""F7: the accounting exports: the FEC of a fiscal year, invoices and payments as CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 
 from billing.domain import fec
-from billing.domain.invoices import DUES_KINDS
 from billing.domain.money import format_fr
-from billing.domain.reconciliation import (
-    CreditNoteFacts,
-    InvoiceFacts,
-    MembershipFacts,
-    PaymentFacts,
-    Report,
-    find_mismatches,
-    reconcile,
-)
-from billing.repositories.records import (
-    CreditNoteFilter,
-    InvoiceFilter,
-    InvoiceRecord,
-    PaymentFilter,
-)
+from billing.repositories.records import CreditNoteFilter, InvoiceFilter, PaymentFilter
 from billing.unit_of_work import BillingUnitOfWork
-
-
-def _facts(invoice: InvoiceRecord) -> InvoiceFacts:
-    return InvoiceFacts(
-        invoice_id=invoice.id,
-        number=invoice.number,
-        kind=invoice.kind,
-        siren=invoice.siren,
-        year=invoice.year,
-        membership_id=invoice.membership_id,
-        issued_on=invoice.issued_on,
-        due_on=invoice.due_on,
-        total=invoice.total,
-        credited=invoice.credited,
-        paid=invoice.paid,
-        paid_at=invoice.paid_at,
-        overdue_marked=invoice.overdue_on is not None,
-    )
-
-
-async def reconciliation(uow: BillingUnitOfWork, start: date, end: date) -> Report:
-    """F6: invoices issued, payments received and credit notes issued in [start, end], as they
-    stand today, and the mismatches with membership for the years the period touches."""
-    invoices = await uow.invoices.list_invoices(InvoiceFilter(issued_from=start, issued_to=end))
-    payments = await uow.payments.list_payments(PaymentFilter(received_from=start, received_to=end))
-    credit_notes = await uow.invoices.list_credit_notes(
-        CreditNoteFilter(issued_from=start, issued_to=end)
-    )
-    years = list(range(start.year, end.year + 1))
-    memberships = await uow.projections.list_memberships(years)
-    dues = await uow.invoices.list_invoices(
-        InvoiceFilter(dues_years=tuple(years), kinds=DUES_KINDS)
-    )
-    mismatches = find_mismatches(
-        [
-            MembershipFacts(m.membership_id, m.siren, m.year, m.plan, m.activated_at, m.lapsed_on)
-            for m in memberships
-        ],
-        [_facts(i) for i in dues],
-        now=uow.clock.now(),
-        activation_delay=timedelta(hours=uow.settings.invoicing.activation_delay_hours),
-    )
-    return reconcile(
-        period_start=start,
-        period_end=end,
-        as_of=uow.clock.today(),
-        invoices=[_facts(i) for i in invoices],
-        payments=[
-            PaymentFacts(p.id, p.received_on, p.amount, p.allocated, p.bank_reference)
-            for p in payments
-        ],
-        credit_notes=[
-            CreditNoteFacts(c.number, c.invoice_number, c.issued_on, c.amount) for c in credit_notes
-        ],
-        mismatches=mismatches,
-    )
 
 
 async def fec_export(uow: BillingUnitOfWork, year: int) -> tuple[str, str]:
