@@ -234,6 +234,74 @@ document_files = sa.Table(
     sa.Column("produced_at", Timestamp, nullable=False),
 )
 
+#: F7: each journal's entry counter per fiscal year (``LET``: the lettering codes'), locked by
+#: the posting transaction.
+ledger_counters = sa.Table(
+    "ledger_counters",
+    metadata,
+    sa.Column("journal", sa.Text, primary_key=True),
+    sa.Column("fiscal_year", sa.Integer, primary_key=True),
+    sa.Column("last_number", sa.Integer, nullable=False),
+    sa.Column("last_valid_on", sa.Date, nullable=False),
+)
+
+#: F7: the entries posted, once per fact (insert-only).
+ledger_entries = sa.Table(
+    "ledger_entries",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("journal", sa.Text, nullable=False),
+    sa.Column("fiscal_year", sa.Integer, nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("entry_date", sa.Date, nullable=False),
+    sa.Column("piece_ref", sa.Text, nullable=False),
+    sa.Column("piece_date", sa.Date, nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("valid_on", sa.Date, nullable=False),
+    sa.Column("source_kind", sa.Text, nullable=False),
+    sa.Column("source_id", sa.Text, nullable=False),
+    sa.Column("posted_at", Timestamp, nullable=False),
+)
+
+ledger_lines = sa.Table(
+    "ledger_lines",
+    metadata,
+    sa.Column("entry_id", sa.BigInteger, sa.ForeignKey("ledger_entries.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("account", sa.Text, nullable=False),
+    sa.Column("account_label", sa.Text, nullable=False),
+    sa.Column("aux_account", sa.Text),
+    sa.Column("aux_label", sa.Text),
+    sa.Column("debit", Money, nullable=False),
+    sa.Column("credit", Money, nullable=False),
+    #: The invoice a customer line concerns (for lettering).
+    sa.Column("invoice_id", UUID(as_uuid=True)),
+)
+
+#: F7: the lines of an invoice settled exactly, lettered together (insert-only).
+ledger_letterings = sa.Table(
+    "ledger_letterings",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("fiscal_year", sa.Integer, nullable=False),
+    sa.Column("code", sa.Text, nullable=False),
+    sa.Column("lettered_on", sa.Date, nullable=False),
+    sa.Column("invoice_id", UUID(as_uuid=True), nullable=False),
+)
+
+ledger_lettered_lines = sa.Table(
+    "ledger_lettered_lines",
+    metadata,
+    sa.Column("entry_id", sa.BigInteger, primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("lettering_id", sa.BigInteger, sa.ForeignKey("ledger_letterings.id"), nullable=False),
+    sa.ForeignKeyConstraint(
+        ["entry_id", "position"],
+        ["ledger_lines.entry_id", "ledger_lines.position"],
+        name="fk_ledger_lettered_lines_line",
+    ),
+)
+
 # The constraints and indexes migration 0002 creates, so that the definitions match the schema
 # (F2: one number per position of a yearly sequence; F1: one invoice per subject).
 sa.UniqueConstraint(
@@ -258,3 +326,24 @@ sa.Index("ix_document_sources_invoice_id", document_sources.c.invoice_id)
 sa.Index("ix_document_sources_siren", document_sources.c.siren)
 sa.Index("ix_document_sources_issued_on", document_sources.c.issued_on)
 sa.Index("ix_document_references_document_id", document_references.c.document_id)
+sa.UniqueConstraint(
+    ledger_entries.c.journal,
+    ledger_entries.c.fiscal_year,
+    ledger_entries.c.number,
+    name="uq_ledger_entries_journal_year_number",
+)
+sa.UniqueConstraint(
+    ledger_entries.c.source_kind, ledger_entries.c.source_id, name="uq_ledger_entries_source"
+)
+sa.Index(
+    "ix_ledger_entries_year_order",
+    ledger_entries.c.fiscal_year,
+    ledger_entries.c.valid_on,
+    ledger_entries.c.journal,
+    ledger_entries.c.number,
+)
+sa.Index("ix_ledger_lines_invoice_id", ledger_lines.c.invoice_id)
+sa.UniqueConstraint(
+    ledger_letterings.c.fiscal_year, ledger_letterings.c.code, name="uq_ledger_letterings_year_code"
+)
+sa.UniqueConstraint(ledger_letterings.c.invoice_id, name="uq_ledger_letterings_invoice_id")

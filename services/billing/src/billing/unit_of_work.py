@@ -4,6 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.repositories.documents import DocumentRepository
 from billing.repositories.invoices import InvoiceRepository
+from billing.repositories.ledger import LedgerRepository
 from billing.repositories.payments import PaymentRepository
 from billing.repositories.projections import ProjectionRepository
 from billing.settings import BillingSettings
@@ -16,6 +17,7 @@ class BillingUnitOfWork(UnitOfWork):
     payments: PaymentRepository
     projections: ProjectionRepository
     documents: DocumentRepository
+    ledger: LedgerRepository
 
     def __init__(
         self,
@@ -31,3 +33,4 @@ class BillingUnitOfWork(UnitOfWork):
         self.payments = PaymentRepository(self.connection)
         self.projections = ProjectionRepository(self.connection)
         self.documents = DocumentRepository(self.connection)
+        self.ledger = LedgerRepository(self.connection)

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from billing.documents.render import References, RenderedFile
+from billing.domain import fec
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.money import ZERO, money
 from billing.domain.numbering import Series
@@ -24,6 +25,7 @@ from billing.repositories.records import (
     NewAllocation,
     NewCreditNote,
     NewDocumentSource,
+    NewEntry,
     NewInvoice,
     NewPayment,
     PaymentRecord,
@@ -45,7 +47,13 @@ class InvoiceState:
 
 
 @dataclass
-class Ledger:
+class Posted:
+    entry: NewEntry
+    posted: fec.Entry
+
+
+@dataclass
+class Books:
     """Everything the fake repositories hold, shared by the units of work of one test."""
 
     sequences: dict[tuple[Series, int], int] = field(default_factory=dict)
@@ -60,59 +68,62 @@ class Ledger:
     customers: dict[str, CustomerRecord] = field(default_factory=dict)
     documents: dict[UUID, DocumentRecord] = field(default_factory=dict)
     memberships: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    counters: dict[tuple[str, int], tuple[int, date]] = field(default_factory=dict)
+    entries: list[Posted] = field(default_factory=list)
+    letterings: dict[Any, str] = field(default_factory=dict)
 
 
 class FakeInvoices:
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
+    def __init__(self, books: Books) -> None:
+        self.books = books
 
     async def lock_sequence(self, series: Series, year: int) -> int:
-        return self.ledger.sequences.setdefault((series, year), 0)
+        return self.books.sequences.setdefault((series, year), 0)
 
     async def advance_sequence(self, series: Series, year: int, expected_last: int) -> int:
-        assert self.ledger.sequences[(series, year)] == expected_last
-        self.ledger.sequences[(series, year)] = expected_last + 1
+        assert self.books.sequences[(series, year)] == expected_last
+        self.books.sequences[(series, year)] = expected_last + 1
         return expected_last + 1
 
     async def find_invoice_for_subject(self, kind: InvoiceKind, subject_id: UUID) -> UUID | None:
         return next(
             (
                 i.id
-                for i in self.ledger.invoices.values()
+                for i in self.books.invoices.values()
                 if i.kind == kind and i.subject_id == subject_id
             ),
             None,
         )
 
     async def find_dues_key(self, siren: str, year: int, kind: InvoiceKind) -> UUID | None:
-        return self.ledger.dues_keys.get((siren, year, kind))
+        return self.books.dues_keys.get((siren, year, kind))
 
     async def claim_dues_key(
         self, siren: str, year: int, kind: InvoiceKind, invoice_id: UUID
     ) -> None:
-        assert (siren, year, kind) not in self.ledger.dues_keys
-        self.ledger.dues_keys[(siren, year, kind)] = invoice_id
+        assert (siren, year, kind) not in self.books.dues_keys
+        self.books.dues_keys[(siren, year, kind)] = invoice_id
 
     async def release_dues_key(self, invoice_id: UUID) -> None:
-        for key, held in list(self.ledger.dues_keys.items()):
+        for key, held in list(self.books.dues_keys.items()):
             if held == invoice_id:
-                del self.ledger.dues_keys[key]
+                del self.books.dues_keys[key]
 
     async def insert_invoice(self, invoice: NewInvoice, lines: list[Line]) -> Revision:
-        self.ledger.invoices[invoice.id] = invoice
-        self.ledger.lines[invoice.id] = list(lines)
-        self.ledger.states[invoice.id] = InvoiceState()
+        self.books.invoices[invoice.id] = invoice
+        self.books.lines[invoice.id] = list(lines)
+        self.books.states[invoice.id] = InvoiceState()
         return Revision(invoice.id, 1)
 
     def advance(self, invoice_id: UUID, **marks: Any) -> Revision:
-        state = self.ledger.states[invoice_id]
+        state = self.books.states[invoice_id]
         for name, value in marks.items():
             setattr(state, name, value)
         state.version += 1
         return Revision(invoice_id, state.version)
 
     async def add_credit_note(self, note: NewCreditNote) -> Revision:
-        self.ledger.credit_notes.append(note)
+        self.books.credit_notes.append(note)
         return self.advance(note.invoice_id)
 
     async def mark_paid(self, invoice_id: UUID, paid_on: date, paid_at: datetime) -> Revision:
@@ -124,17 +135,17 @@ class FakeInvoices:
     async def claim_overdue(self, as_of: date, limit: int) -> list[UUID]:
         due = [
             self.record(i)
-            for i in self.ledger.invoices.values()
-            if i.due_on < as_of and self.ledger.states[i.id].overdue_on is None
+            for i in self.books.invoices.values()
+            if i.due_on < as_of and self.books.states[i.id].overdue_on is None
         ]
         return [r.id for r in due if r.paid_at is None and r.balance.outstanding > ZERO][:limit]
 
     def record(self, invoice: NewInvoice) -> InvoiceRecord:
-        state = self.ledger.states[invoice.id]
+        state = self.books.states[invoice.id]
         credited = sum(
-            (n.amount for n in self.ledger.credit_notes if n.invoice_id == invoice.id), ZERO
+            (n.amount for n in self.books.credit_notes if n.invoice_id == invoice.id), ZERO
         )
-        paid = sum((a.amount for a in self.ledger.allocations if a.invoice_id == invoice.id), ZERO)
+        paid = sum((a.amount for a in self.books.allocations if a.invoice_id == invoice.id), ZERO)
         return InvoiceRecord(
             id=invoice.id,
             version=state.version,
@@ -157,39 +168,39 @@ class FakeInvoices:
         )
 
     async def get_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
-        invoice = self.ledger.invoices.get(invoice_id)
+        invoice = self.books.invoices.get(invoice_id)
         return self.record(invoice) if invoice else None
 
     async def get_invoice_by_number(self, number: str) -> InvoiceRecord | None:
-        found = [i for i in self.ledger.invoices.values() if i.number == number]
+        found = [i for i in self.books.invoices.values() if i.number == number]
         return self.record(found[0]) if found else None
 
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
         return await self.get_invoice(invoice_id)
 
     async def lines_of(self, invoice_id: UUID) -> list[Line]:
-        return list(self.ledger.lines[invoice_id])
+        return list(self.books.lines[invoice_id])
 
 
 class FakePayments:
-    def __init__(self, ledger: Ledger, invoices: FakeInvoices) -> None:
-        self.ledger = ledger
+    def __init__(self, books: Books, invoices: FakeInvoices) -> None:
+        self.books = books
         self.invoices = invoices
 
     async def insert_payment(self, payment: NewPayment) -> Revision | None:
-        if any(p.bank_reference == payment.bank_reference for p in self.ledger.payments.values()):
+        if any(p.bank_reference == payment.bank_reference for p in self.books.payments.values()):
             return None
-        self.ledger.payments[payment.id] = payment
-        self.ledger.payment_versions[payment.id] = 1
+        self.books.payments[payment.id] = payment
+        self.books.payment_versions[payment.id] = 1
         return Revision(payment.id, 1)
 
     def record(self, payment: NewPayment) -> PaymentRecord:
         allocated = sum(
-            (a.amount for a in self.ledger.allocations if a.payment_id == payment.id), ZERO
+            (a.amount for a in self.books.allocations if a.payment_id == payment.id), ZERO
         )
         return PaymentRecord(
             id=payment.id,
-            version=self.ledger.payment_versions[payment.id],
+            version=self.books.payment_versions[payment.id],
             method=payment.method,
             amount=payment.amount,
             received_on=payment.received_on,
@@ -202,25 +213,26 @@ class FakePayments:
         )
 
     async def get_payment(self, payment_id: UUID, *, lock: bool = False) -> PaymentRecord | None:
-        payment = self.ledger.payments.get(payment_id)
+        payment = self.books.payments.get(payment_id)
         return self.record(payment) if payment else None
 
     async def get_payment_by_bank_reference(self, reference: str) -> PaymentRecord | None:
-        found = [p for p in self.ledger.payments.values() if p.bank_reference == reference]
+        found = [p for p in self.books.payments.values() if p.bank_reference == reference]
         return self.record(found[0]) if found else None
 
-    async def allocate(self, allocation: NewAllocation) -> None:
-        self.ledger.allocations.append(allocation)
-        self.ledger.payment_versions[allocation.payment_id] += 1
+    async def allocate(self, allocation: NewAllocation) -> int:
+        self.books.allocations.append(allocation)
+        self.books.payment_versions[allocation.payment_id] += 1
         self.invoices.advance(allocation.invoice_id)
+        return len(self.books.allocations)
 
 
 class FakeProjections:
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
+    def __init__(self, books: Books) -> None:
+        self.books = books
 
     async def upsert_customer(self, details: CustomerDetails, now: datetime) -> CustomerRecord:
-        known = self.ledger.customers.get(details.siren)
+        known = self.books.customers.get(details.siren)
         record = CustomerRecord(
             siren=details.siren,
             siret=details.siret,
@@ -239,11 +251,11 @@ class FakeProjections:
             chorus_service_code_required=details.chorus_service_code_required,
             chorus_commitment_required=details.chorus_commitment_required,
         )
-        self.ledger.customers[details.siren] = record
+        self.books.customers[details.siren] = record
         return record
 
     async def get_customer(self, siren: str) -> CustomerRecord | None:
-        return self.ledger.customers.get(siren)
+        return self.books.customers.get(siren)
 
     async def record_chorus_references(
         self,
@@ -254,7 +266,7 @@ class FakeProjections:
         commitment_number: str | None,
         now: datetime,
     ) -> CustomerRecord | None:
-        known = self.ledger.customers.get(siren)
+        known = self.books.customers.get(siren)
         if known is None:
             return None
         record = replace(
@@ -264,23 +276,23 @@ class FakeProjections:
             chorus_commitment_number=commitment_number or known.chorus_commitment_number,
             updated_at=now,
         )
-        self.ledger.customers[siren] = record
+        self.books.customers[siren] = record
         return record
 
     async def record_activation(self, *, membership_id: UUID, **facts: Any) -> None:
-        self.ledger.memberships.setdefault(membership_id, {}).update(facts, activated=True)
+        self.books.memberships.setdefault(membership_id, {}).update(facts, activated=True)
 
     async def record_lapse(self, *, membership_id: UUID, **facts: Any) -> None:
-        self.ledger.memberships.setdefault(membership_id, {}).update(facts, lapsed=True)
+        self.books.memberships.setdefault(membership_id, {}).update(facts, lapsed=True)
 
 
 class FakeDocuments:
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
+    def __init__(self, books: Books) -> None:
+        self.books = books
 
     async def add_source(self, source: NewDocumentSource) -> None:
-        assert source.document_id not in self.ledger.documents
-        self.ledger.documents[source.document_id] = DocumentRecord(
+        assert source.document_id not in self.books.documents
+        self.books.documents[source.document_id] = DocumentRecord(
             document_id=source.document_id,
             kind=source.kind,
             number=source.number,
@@ -296,10 +308,10 @@ class FakeDocuments:
     async def get_document(
         self, document_id: UUID, *, content: bool = True
     ) -> DocumentRecord | None:
-        return self.ledger.documents.get(document_id)
+        return self.books.documents.get(document_id)
 
     async def invoice_document(self, invoice_id: UUID) -> DocumentRecord | None:
-        found = self.ledger.documents.get(invoice_id)
+        found = self.books.documents.get(invoice_id)
         return found if found and found.kind == "invoice" else None
 
     async def list_documents(
@@ -307,7 +319,7 @@ class FakeDocuments:
     ) -> list[DocumentRecord]:
         found = [
             d
-            for d in self.ledger.documents.values()
+            for d in self.books.documents.values()
             if (where.siren is None or d.siren == where.siren)
             and (where.kinds is None or d.kind in where.kinds)
             and (
@@ -322,7 +334,7 @@ class FakeDocuments:
     ) -> list[DocumentRecord]:
         ready = [
             d
-            for d in self.ledger.documents.values()
+            for d in self.books.documents.values()
             if d.file is None
             and not d.waits_for_references
             and (where is None or where.invoice_id in (None, d.invoice_id))
@@ -330,11 +342,11 @@ class FakeDocuments:
         return ready[:limit]
 
     async def store_file(self, document_id: UUID, file: RenderedFile, at: datetime) -> bool:
-        document = self.ledger.documents[document_id]
+        document = self.books.documents[document_id]
         if document.file is not None:
             return False
         stored = StoredFile(file.file_name, file.media_type, file.sha256, at, file.content)
-        self.ledger.documents[document_id] = replace(document, file=stored)
+        self.books.documents[document_id] = replace(document, file=stored)
         return True
 
     async def add_references(
@@ -346,26 +358,64 @@ class FakeDocuments:
         at: datetime,
         by: str,
     ) -> None:
-        document = self.ledger.documents[document_id]
-        self.ledger.documents[document_id] = replace(
+        document = self.books.documents[document_id]
+        self.books.documents[document_id] = replace(
             document, references=references, references_complete=complete
         )
+
+
+class FakeLedger:
+    """The general ledger in memory: counters, entries, letterings."""
+
+    def __init__(self, books: Books) -> None:
+        self.books = books
+
+    async def next_number(self, journal: str, fiscal_year: int, today: date) -> tuple[int, date]:
+        last, valid_on = self.books.counters.get((journal, fiscal_year), (0, today))
+        self.books.counters[(journal, fiscal_year)] = (last + 1, max(valid_on, today))
+        return last + 1, max(valid_on, today)
+
+    async def insert_entry(self, entry: NewEntry, posted: fec.Entry) -> int:
+        self.books.entries.append(Posted(entry, posted))
+        return len(self.books.entries)
+
+    async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None:
+        if invoice_id in self.books.letterings:
+            return None
+        return [
+            fec.OpenLine(entry_id, position, p.entry.fiscal_year, p.posted.on, x.debit, x.credit)
+            for entry_id, p in enumerate(self.books.entries, start=1)
+            for position, x in enumerate(p.posted.lines, start=1)
+            if x.invoice_id == invoice_id and x.account == fec.CUSTOMERS
+        ]
+
+    async def add_lettering(
+        self,
+        *,
+        fiscal_year: int,
+        code: str,
+        lettered_on: date,
+        invoice_id: Any,
+        lines: list[fec.OpenLine],
+    ) -> None:
+        self.books.letterings[invoice_id] = code
 
 
 class FakeBillingUnitOfWork(InMemoryUnitOfWork):
     """What the billing use cases need of a unit of work, in memory (``BillingWork``)."""
 
-    def __init__(self, clock: Clock | None = None, ledger: Ledger | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, books: Books | None = None) -> None:
         super().__init__(clock)
         self.settings = BillingSettings()
-        self.ledger = ledger or Ledger()
-        self.invoices = FakeInvoices(self.ledger)
-        self.payments = FakePayments(self.ledger, self.invoices)
-        self.projections = FakeProjections(self.ledger)
-        self.documents = FakeDocuments(self.ledger)
+        self.books = books or Books()
+        self.invoices = FakeInvoices(self.books)
+        self.payments = FakePayments(self.books, self.invoices)
+        self.projections = FakeProjections(self.books)
+        self.documents = FakeDocuments(self.books)
+        self.ledger = FakeLedger(self.books)
 
     def invoice_version(self, invoice_id: UUID) -> int:
-        return self.ledger.states[invoice_id].version
+        return self.books.states[invoice_id].version
 
     def paid_total(self, invoice_id: UUID) -> Decimal:
-        return self.invoices.record(self.ledger.invoices[invoice_id]).paid
+        return self.invoices.record(self.books.invoices[invoice_id]).paid

@@ -90,7 +90,7 @@ async def test_f1_a_second_delivery_issues_nothing(uow: FakeBillingUnitOfWork) -
             await on_membership_approved(event, envelope_of(event), uow)
             await uow.commit()
     assert len(uow.events(InvoiceIssued)) == 1
-    assert len(uow.ledger.invoices) == 1
+    assert len(uow.books.invoices) == 1
 
 
 async def test_f4_f5_a_partial_payment_does_not_pay_the_rest_does(
@@ -143,7 +143,7 @@ async def test_f2_a_full_credit_note_cancels_the_invoice_and_frees_its_business_
     assert credited.payload["cancels_invoice"] is True
     assert credited.payload["amount"] == "100.00"
     assert credited.aggregate_version == 2
-    assert uow.ledger.dues_keys == {}
+    assert uow.books.dues_keys == {}
     assert uow.events(InvoicePaid) == []
     async with uow:
         with pytest.raises(Conflict) as error:

@@ -29,7 +29,10 @@ _VALIDATION = problem_responses({422: ["validation"]})
     "/exports/fec/{year}",
     summary="The FEC of a fiscal year (F7)",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}}, **_VALIDATION},
+    responses={
+        200: {"content": {"text/plain": {}}},
+        **problem_responses({422: ["validation", "F7"]}),
+    },
 )
 async def export_fec(year: Year, runtime: Runtime, caller: BackOffice) -> Response:
     async with runtime.uow() as uow:

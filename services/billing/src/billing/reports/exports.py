@@ -8,69 +8,19 @@ from datetime import date
 
 from billing.domain import fec
 from billing.domain.money import format_fr
-from billing.repositories.records import CreditNoteFilter, InvoiceFilter, PaymentFilter
+from billing.formats.fec_check import check_fec
+from billing.repositories.records import InvoiceFilter, PaymentFilter
 from billing.unit_of_work import BillingUnitOfWork
 
 
 async def fec_export(uow: BillingUnitOfWork, year: int) -> tuple[str, str]:
-    """F7: the FEC of fiscal year ``year``: (file name, text)."""
-    start, end = fec.fiscal_year(year)
-    invoices = await uow.invoices.list_invoices(InvoiceFilter(issued_from=start, issued_to=end))
-    credit_notes = await uow.invoices.list_credit_notes(
-        CreditNoteFilter(issued_from=start, issued_to=end)
-    )
-    payments = await uow.payments.list_payments(PaymentFilter(received_from=start, received_to=end))
-    at_recording = await uow.payments.list_allocations(
-        payment_ids=[p.id for p in payments], at_recording=True
-    )
-    late = await uow.payments.list_allocations(
-        allocated_from=start, allocated_to=end, at_recording=False
-    )
-    sales = [
-        fec.SaleDoc(
-            i.number, i.issued_on, i.kind, fec.Party(i.siren, i.customer.legal_name), i.total
-        )
-        for i in invoices
-    ]
-    sales += [
-        fec.SaleDoc(
-            c.number,
-            c.issued_on,
-            c.invoice_kind,
-            fec.Party(c.siren, c.customer_name),
-            c.amount,
-            credit=True,
-            cancels=c.invoice_number,
-        )
-        for c in credit_notes
-    ]
-    matched: dict[object, list[tuple[fec.Party, object, str]]] = {}
-    for a in at_recording:
-        matched.setdefault(a.payment_id, []).append(
-            (fec.Party(a.siren, a.customer_name), a.amount, a.invoice_number)
-        )
-    bank = [
-        fec.BankDoc(
-            reference=p.bank_reference,
-            received_on=p.received_on,
-            amount=p.amount,
-            label=f"Règlement {p.method} {p.payer_reference}",
-            matched=tuple(matched.get(p.id, [])),  # type: ignore[arg-type]
-        )
-        for p in payments
-    ]
-    later = [
-        fec.LateAllocation(
-            a.bank_reference,
-            a.allocated_on,
-            fec.Party(a.siren, a.customer_name),
-            a.amount,
-            a.invoice_number,
-        )
-        for a in late
-    ]
-    entries = fec.build_entries(sales, bank, later)
-    return fec.file_name(uow.settings.seller_identity().siren, end), fec.render(entries)
+    """F7: the FEC of fiscal year ``year``, (file name, text), rendered from the entries as
+    posted, and checked against the administration's rules before it leaves."""
+    _start, end = fec.fiscal_year(year)
+    name = fec.file_name(uow.settings.seller_identity().siren, end)
+    text = fec.render(await uow.ledger.fec_rows(year))
+    check_fec(text, name)
+    return name, text
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:

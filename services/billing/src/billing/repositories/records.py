@@ -344,3 +344,20 @@ class DocumentFilter:
     issued_to: date | None = None
     #: True: only the documents waiting for a Chorus Pro reference (F8).
     waiting_for_references: bool | None = None
+
+
+# -- ledger (F7) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry to post: its journal's number and validation date come from the counter."""
+
+    journal: str
+    fiscal_year: int
+    number: int
+    valid_on: date
+    #: The fact it records (``invoice``, ``credit_note``, ``payment``, ``allocation``) and its id.
+    source_kind: str
+    source_id: str
+    posted_at: datetime

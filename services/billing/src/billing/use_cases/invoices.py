@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from billing.domain import fec
 from billing.domain.credit_notes import decide_credit
 from billing.domain.invoices import DUES_KINDS, InvoiceKind, Line, becomes_paid, due_date, total_of
 from billing.domain.mentions import Customer
@@ -20,6 +21,7 @@ from billing.repositories.records import (
     aggregate_ref,
 )
 from billing.use_cases.documents import freeze_credit_note, freeze_invoice
+from billing.use_cases.ledger import letter_invoice, post
 from billing.use_cases.ports import BillingWork
 from shared.contracts.billing import CreditNoteIssued, InvoiceIssued, InvoicePaid
 from shared.contracts.membership import CustomerDetails
@@ -85,6 +87,14 @@ async def issue_invoice(uow: BillingWork, request: IssueRequest) -> tuple[UUID, 
     )
     issued = await repo.insert_invoice(invoice, request.lines)
     await freeze_invoice(uow, invoice, request.lines, known)
+    await post(
+        uow,
+        fec.sale_entry(
+            number, today, request.kind, fec.Party(c.siren, c.legal_name), total, invoice.id
+        ),
+        source_kind="invoice",
+        source_id=invoice.id,
+    )
     if request.kind in DUES_KINDS:
         await repo.claim_dues_key(c.siren, request.year, request.kind, issued.id)
     uow.outbox.add(
@@ -165,6 +175,20 @@ async def issue_credit_note(
     )
     credited = await repo.add_credit_note(note)
     await freeze_credit_note(uow, invoice, note)
+    await post(
+        uow,
+        fec.sale_entry(
+            number,
+            today,
+            invoice.kind,
+            fec.Party(invoice.siren, invoice.customer.legal_name),
+            note.amount,
+            invoice.id,
+            credit_note_of=invoice.number,
+        ),
+        source_kind="credit_note",
+        source_id=note.id,
+    )
     uow.outbox.add(
         CreditNoteIssued(
             credit_note_id=note.id,
@@ -186,6 +210,7 @@ async def issue_credit_note(
         await repo.release_dues_key(invoice.id)
     # a partial credit may leave a balance that earlier payments already cover (F5)
     await settle(uow, invoice, today)
+    await letter_invoice(uow, invoice.id)
     return CreditNoteRecord(
         id=note.id,
         number=number,

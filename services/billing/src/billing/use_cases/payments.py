@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from billing.domain import fec
 from billing.domain.bank_csv import ParsedExport
 from billing.domain.numbering import invoice_numbers_in
 from billing.domain.payments import (
@@ -26,6 +27,7 @@ from billing.repositories.records import (
     aggregate_ref,
 )
 from billing.use_cases.invoices import settle
+from billing.use_cases.ledger import letter_invoice, post
 from billing.use_cases.ports import BillingWork
 from shared.contracts.billing import PaymentRecorded
 from shared.errors import Conflict, NotFound, RuleViolated
@@ -130,8 +132,28 @@ async def record_payment(
                 allocated_by=by,
             )
         )
+    await post(
+        uow,
+        fec.bank_entry(
+            reference,
+            data.received_on,
+            data.amount,
+            f"Règlement {data.method} {data.payer_reference.strip()}",
+            [
+                fec.Share(
+                    invoice_id,
+                    fec.Party(locked[invoice_id].siren, locked[invoice_id].customer.legal_name),
+                    amount,
+                )
+                for invoice_id, amount in shares
+            ],
+        ),
+        source_kind="payment",
+        source_id=payment_id,
+    )
     for invoice_id, _ in shares:
         await settle(uow, locked[invoice_id], data.received_on)
+        await letter_invoice(uow, invoice_id)
     payment = await uow.payments.get_payment(payment_id)
     assert payment is not None
     uow.outbox.add(
@@ -167,18 +189,33 @@ async def allocate_payment(
         raise NotFound("Invoice", number)
     invoice = await uow.invoices.lock_invoice(target.id)
     assert invoice is not None
-    await uow.payments.allocate(
+    today = uow.clock.today()
+    allocation_id = await uow.payments.allocate(
         NewAllocation(
             payment_id=payment.id,
             invoice_id=invoice.id,
             amount=share,
-            allocated_on=uow.clock.today(),
+            allocated_on=today,
             allocated_at=uow.clock.now(),
             at_recording=False,
             allocated_by=by,
         )
     )
+    await post(
+        uow,
+        fec.allocation_entry(
+            payment.bank_reference,
+            today,
+            fec.Party(invoice.siren, invoice.customer.legal_name),
+            share,
+            invoice.number,
+            invoice.id,
+        ),
+        source_kind="allocation",
+        source_id=allocation_id,
+    )
     await settle(uow, invoice, max(payment.received_on, invoice.issued_on))
+    await letter_invoice(uow, invoice.id)
     updated = await uow.payments.get_payment(payment.id)
     assert updated is not None
     return updated

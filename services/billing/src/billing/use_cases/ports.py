@@ -4,10 +4,11 @@ in-memory fakes of the use-case tests."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from billing.documents.render import References, RenderedFile
+from billing.domain import fec
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.numbering import Series
 from billing.repositories.records import (
@@ -18,6 +19,7 @@ from billing.repositories.records import (
     NewAllocation,
     NewCreditNote,
     NewDocumentSource,
+    NewEntry,
     NewInvoice,
     NewPayment,
     PaymentRecord,
@@ -74,7 +76,27 @@ class PaymentStore(Protocol):
 
     async def get_payment_by_bank_reference(self, reference: str) -> PaymentRecord | None: ...
 
-    async def allocate(self, allocation: NewAllocation) -> None: ...
+    async def allocate(self, allocation: NewAllocation) -> int: ...
+
+
+class LedgerStore(Protocol):
+    async def next_number(
+        self, journal: str, fiscal_year: int, today: date
+    ) -> tuple[int, date]: ...
+
+    async def insert_entry(self, entry: NewEntry, posted: fec.Entry) -> int: ...
+
+    async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None: ...
+
+    async def add_lettering(
+        self,
+        *,
+        fiscal_year: int,
+        code: str,
+        lettered_on: date,
+        invoice_id: Any,
+        lines: list[fec.OpenLine],
+    ) -> None: ...
 
 
 class DocumentStore(Protocol):
@@ -169,3 +191,6 @@ class BillingWork(Protocol):
 
     @property
     def documents(self) -> DocumentStore: ...
+
+    @property
+    def ledger(self) -> LedgerStore: ...
