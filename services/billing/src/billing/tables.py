@@ -302,6 +302,18 @@ ledger_lettered_lines = sa.Table(
     ),
 )
 
+#: Idempotency keys of the requests that create money, with the answer given to the first.
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("principal", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    sa.Column("status", sa.Integer),
+    sa.Column("body", JSONB),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
 # The constraints and indexes migration 0002 creates, so that the definitions match the schema
 # (F2: one number per position of a yearly sequence; F1: one invoice per subject).
 sa.UniqueConstraint(

@@ -3,6 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.repositories.documents import DocumentRepository
+from billing.repositories.idempotency import IdempotencyRepository
 from billing.repositories.invoices import InvoiceRepository
 from billing.repositories.ledger import LedgerRepository
 from billing.repositories.payments import PaymentRepository
@@ -18,6 +19,7 @@ class BillingUnitOfWork(UnitOfWork):
     projections: ProjectionRepository
     documents: DocumentRepository
     ledger: LedgerRepository
+    idempotency: IdempotencyRepository
 
     def __init__(
         self,
@@ -34,3 +36,4 @@ class BillingUnitOfWork(UnitOfWork):
         self.projections = ProjectionRepository(self.connection)
         self.documents = DocumentRepository(self.connection)
         self.ledger = LedgerRepository(self.connection)
+        self.idempotency = IdempotencyRepository(self.connection)

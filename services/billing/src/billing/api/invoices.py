@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from billing.api.deps import (
     FILE_RESPONSES,
@@ -23,6 +24,7 @@ from billing.api.deps import (
     find_invoice,
     scope_of,
 )
+from billing.api.idempotency import IdempotencyKey, Once
 from billing.api.schemas import CreditNoteIn, CreditNoteOut, InvoiceOut
 from billing.domain.invoices import InvoiceKind, Status
 from billing.production import stored_file
@@ -110,18 +112,31 @@ async def get_invoice_pdf(
 @router.post(
     "/invoices/{ref}/credit-notes",
     status_code=201,
+    response_model=CreditNoteOut,
     summary="Cancel an invoice in full or in part by a credit note (F2)",
-    responses=problem_responses({404: ["not_found"], 409: ["F2"], 422: ["F2"]}),
+    responses=problem_responses(
+        {404: ["not_found"], 409: ["F2"], 422: ["F2", "idempotency_key_reused"]}
+    ),
 )
 async def create_credit_note(
-    ref: InvoiceRef, body: CreditNoteIn, runtime: Runtime, caller: Finance
-) -> CreditNoteOut:
+    ref: InvoiceRef,
+    body: CreditNoteIn,
+    request: Request,
+    runtime: Runtime,
+    caller: Finance,
+    idempotency_key: IdempotencyKey = None,
+) -> CreditNoteOut | JSONResponse:
+    once = await Once.of(request, caller, idempotency_key)
     async with runtime.transaction() as uow:
+        if (first := await once.replayed(uow)) is not None:
+            return first
         invoice = await find_invoice(uow, ref, caller)
         note = await issue_credit_note(
             uow, invoice.id, amount=body.amount, reason=body.reason, by=caller.principal.subject
         )
-    return CreditNoteOut.of(note)
+        answer = CreditNoteOut.of(note)
+        await once.remember(uow, 201, answer)
+    return answer
 
 
 @router.get(

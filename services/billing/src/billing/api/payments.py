@@ -6,8 +6,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from billing.api.deps import BackOffice, Finance, PaymentId, Runtime, check_period
+from billing.api.idempotency import IdempotencyKey, Once
 from billing.api.schemas import AllocationIn, ImportOut, PaymentIn, PaymentOut
 from billing.domain.bank_csv import parse_bank_csv
 from billing.repositories.records import PaymentFilter
@@ -28,16 +30,27 @@ MAX_IMPORT_BYTES = 5_000_000
 @router.post(
     "/payments",
     status_code=201,
+    response_model=PaymentOut,
     summary="Record a payment; the same bank reference again is the same payment (F4)",
     responses={
         200: {"description": "Already recorded under this bank reference", "model": PaymentOut},
-        **problem_responses({404: ["not_found"], 409: ["F4"], 422: ["F4"]}),
+        **problem_responses(
+            {404: ["not_found"], 409: ["F4"], 422: ["F4", "idempotency_key_reused"]}
+        ),
     },
 )
 async def create_payment(
-    body: PaymentIn, runtime: Runtime, caller: Finance, response: Response
-) -> PaymentOut:
+    body: PaymentIn,
+    request: Request,
+    runtime: Runtime,
+    caller: Finance,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> PaymentOut | JSONResponse:
+    once = await Once.of(request, caller, idempotency_key)
     async with runtime.transaction() as uow:
+        if (first := await once.replayed(uow)) is not None:
+            return first
         outcome = await record_payment(
             uow,
             PaymentInput(
@@ -52,9 +65,10 @@ async def create_payment(
             source="manual",
             by=caller.principal.subject,
         )
-    if not outcome.created:
-        response.status_code = 200
-    return PaymentOut.of(outcome.payment, duplicate=not outcome.created)
+        answer = PaymentOut.of(outcome.payment, duplicate=not outcome.created)
+        response.status_code = 201 if outcome.created else 200
+        await once.remember(uow, response.status_code, answer)
+    return answer
 
 
 @router.get(
@@ -98,17 +112,30 @@ async def get_payment(payment_id: PaymentId, runtime: Runtime, caller: BackOffic
 
 @router.post(
     "/payments/{payment_id}/allocations",
+    response_model=PaymentOut,
     summary="Allocate what is left of a payment to an invoice by hand (F4)",
-    responses=problem_responses({404: ["not_found"], 409: ["F4"], 422: ["F4"]}),
+    responses=problem_responses(
+        {404: ["not_found"], 409: ["F4"], 422: ["F4", "idempotency_key_reused"]}
+    ),
 )
 async def allocate(
-    payment_id: PaymentId, body: AllocationIn, runtime: Runtime, caller: Finance
-) -> PaymentOut:
+    payment_id: PaymentId,
+    body: AllocationIn,
+    request: Request,
+    runtime: Runtime,
+    caller: Finance,
+    idempotency_key: IdempotencyKey = None,
+) -> PaymentOut | JSONResponse:
+    once = await Once.of(request, caller, idempotency_key)
     async with runtime.transaction() as uow:
+        if (first := await once.replayed(uow)) is not None:
+            return first
         payment = await allocate_payment(
             uow, payment_id, body.invoice_number, amount=body.amount, by=caller.principal.subject
         )
-    return PaymentOut.of(payment)
+        answer = PaymentOut.of(payment)
+        await once.remember(uow, 200, answer)
+    return answer
 
 
 async def _body_within(request: Request, limit: int) -> bytes:

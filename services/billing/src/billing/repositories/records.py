@@ -361,3 +361,15 @@ class NewEntry:
     source_kind: str
     source_id: str
     posted_at: datetime
+
+
+# -- idempotency keys --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """The request an idempotency key was first used for, and the answer it was given."""
+
+    fingerprint: str
+    status: int | None
+    body: Any

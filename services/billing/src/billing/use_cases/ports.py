@@ -24,6 +24,7 @@ from billing.repositories.records import (
     NewPayment,
     PaymentRecord,
     Revision,
+    StoredAnswer,
 )
 from billing.settings import BillingSettings
 from shared.clock import Clock
@@ -97,6 +98,14 @@ class LedgerStore(Protocol):
         invoice_id: Any,
         lines: list[fec.OpenLine],
     ) -> None: ...
+
+
+class IdempotencyStore(Protocol):
+    async def claim(self, principal: str, key: str, fingerprint: str, now: datetime) -> bool: ...
+
+    async def answer(self, principal: str, key: str) -> StoredAnswer | None: ...
+
+    async def remember(self, principal: str, key: str, status: int, body: Any) -> None: ...
 
 
 class DocumentStore(Protocol):
@@ -194,3 +203,6 @@ class BillingWork(Protocol):
 
     @property
     def ledger(self) -> LedgerStore: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...
