@@ -184,3 +184,115 @@ async def outbox_envelopes(
             {"t": event_type, "k": key, "v": value},
         )
         return [Envelope.model_validate_json(row[0]) for row in result]
+
+
+# -- bank statements ---------------------------------------------------------------------------
+
+from dataclasses import dataclass  # noqa: E402
+
+
+def _cfonb_amount(amount: Decimal) -> str:
+    """14 positions, the last digit carrying the sign (``{``/``A``-``I`` +, ``}``/``J``-``R`` -)."""
+    cents = int(abs(amount) * 100)
+    digits = f"{cents:014d}"
+    last = int(digits[-1])
+    if amount >= 0:
+        sign = "{" if last == 0 else chr(ord("A") + last - 1)
+    else:
+        sign = "}" if last == 0 else chr(ord("J") + last - 1)
+    return digits[:-1] + sign
+
+
+def _cfonb_record(code: str, zones: dict[int, str]) -> str:
+    record = [" "] * 120
+    record[0:2] = code
+    for start, text in zones.items():
+        record[start - 1 : start - 1 + len(text)] = text
+    return "".join(record)
+
+
+@dataclass(frozen=True)
+class Movement:
+    on: date
+    amount: Decimal
+    label: str
+    #: Remittance text in ``05 LIB`` complement records (each at most 70 characters).
+    complements: tuple[str, ...] = ()
+    payer: str | None = None
+
+
+def cfonb_statement(
+    movements: list[Movement], *, account: str = "00012345678", opening: str = "1000.00"
+) -> bytes:
+    """A CFONB 120 statement of one account: old balance, movements, new balance."""
+    bank, branch = "30004", "00123"
+    common = {3: bank, 12: branch, 17: "EUR", 20: "2", 22: account}
+    first_day = movements[0].on
+    balance = Decimal(opening)
+    records = [
+        _cfonb_record("01", {**common, 35: f"{first_day:%d%m%y}", 91: _cfonb_amount(balance)})
+    ]
+    for number, m in enumerate(movements, start=1):
+        records.append(
+            _cfonb_record(
+                "04",
+                {
+                    **common,
+                    8: "0158",
+                    33: "05",
+                    35: f"{m.on:%d%m%y}",
+                    43: f"{m.on:%d%m%y}",
+                    49: m.label[:31],
+                    82: f"{number:07d}",
+                    91: _cfonb_amount(m.amount),
+                },
+            )
+        )
+        if m.payer:
+            records.append(
+                _cfonb_record("05", {**common, 35: f"{m.on:%d%m%y}", 46: "NPY", 49: m.payer[:70]})
+            )
+        for text in m.complements:
+            records.append(
+                _cfonb_record("05", {**common, 35: f"{m.on:%d%m%y}", 46: "LIB", 49: text[:70]})
+            )
+        balance += m.amount
+    last_day = movements[-1].on
+    records.append(
+        _cfonb_record("07", {**common, 35: f"{last_day:%d%m%y}", 91: _cfonb_amount(balance)})
+    )
+    return ("\r\n".join(records) + "\r\n").encode("ascii")
+
+
+def camt053_statement(
+    entries: list[tuple[str, list[tuple[Decimal, str, str | None]]]],
+    *,
+    iban: str = "FR7610278220040002001160148",
+    on: date,
+) -> bytes:
+    """A CAMT.053.001.08 statement: each entry (its bank reference, its transfers as (amount,
+    remittance text, payer)); a negative amount is a debit."""
+    xml_entries = []
+    for reference, transfers in entries:
+        total = sum((a for a, _, _ in transfers), Decimal(0))
+        indicator = "CRDT" if total >= 0 else "DBIT"
+        details = "".join(
+            f'<TxDtls><Amt Ccy="EUR">{abs(a):.2f}</Amt>'
+            f"<CdtDbtInd>{'CRDT' if a >= 0 else 'DBIT'}</CdtDbtInd>"
+            + (f"<RltdPties><Dbtr><Pty><Nm>{payer}</Nm></Pty></Dbtr></RltdPties>" if payer else "")
+            + f"<RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls>"
+            for a, text, payer in transfers
+        )
+        xml_entries.append(
+            f'<Ntry><Amt Ccy="EUR">{abs(total):.2f}</Amt><CdtDbtInd>{indicator}</CdtDbtInd>'
+            f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{on.isoformat()}</Dt></BookgDt>"
+            f"<AcctSvcrRef>{reference}</AcctSvcrRef><NtryDtls>{details}</NtryDtls></Ntry>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+        "<GrpHdr><MsgId>TEST</MsgId><CreDtTm>2025-01-01T00:00:00</CreDtTm></GrpHdr>"
+        f"<Stmt><Id>S1</Id><Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+        + "".join(xml_entries)
+        + "</Stmt></BkToCstmrStmt></Document>"
+    ).encode()

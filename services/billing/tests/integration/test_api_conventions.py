@@ -99,10 +99,9 @@ def test_x3_every_error_of_every_operation_is_a_problem_document(
         ("GET", "/exports/chorus-pro", 422, ["validation", "F8"]),
         ("GET", "/exports/fec/{year}", 422, ["validation", "F7"]),
         ("PUT", "/customers/{siren}/chorus", 422, ["validation", "F8"]),
-        ("POST", "/payments/import", 409, ["F4"]),
         ("POST", "/payments/import", 413, ["too_large"]),
         ("POST", "/payments/import", 415, ["unsupported_media_type"]),
-        ("POST", "/payments/import", 422, ["validation", "F4"]),
+        ("POST", "/payments/import", 422, ["validation", "F4", "idempotency_key_reused"]),
     ],
 )
 def test_routes_declare_the_problem_codes_they_return(

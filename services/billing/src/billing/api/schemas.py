@@ -16,6 +16,7 @@ from billing.repositories.records import (
     InvoiceRecord,
     PaymentRecord,
 )
+from billing.use_cases.statements import ReportedLine, StatementReport
 from shared.text import ClientText as Text
 
 
@@ -257,11 +258,55 @@ class AllocationIn(BaseModel):
     amount: Decimal | None = None
 
 
-class ImportOut(BaseModel):
+class StatementLineOut(BaseModel):
+    line: int
+    bank_reference: str
+    booked_on: date
+    amount: Decimal
+    label: str
+    outcome: str
+    payment_id: UUID | None = None
+    invoice_numbers: list[str] = Field(default_factory=list)
+
+
+class StatementReportOut(BaseModel):
+    """What the import did with each line of the statement (F4)."""
+
+    format: str
+    #: Payments recorded now (matched and unmatched).
     recorded: int
-    duplicates: list[str]
-    skipped: list[str]
-    unmatched: list[str]
+    matched: list[StatementLineOut]
+    unmatched: list[StatementLineOut]
+    duplicates: list[StatementLineOut]
+    skipped: list[StatementLineOut]
+    refused: list[StatementLineOut]
+
+    @classmethod
+    def of(cls, report: StatementReport, format: str) -> StatementReportOut:
+        def lines(found: list[ReportedLine]) -> list[StatementLineOut]:
+            return [
+                StatementLineOut(
+                    line=x.line,
+                    bank_reference=x.bank_reference,
+                    booked_on=x.booked_on,
+                    amount=x.amount,
+                    label=x.label,
+                    outcome=x.outcome,
+                    payment_id=x.payment_id,
+                    invoice_numbers=list(x.invoice_numbers),
+                )
+                for x in found
+            ]
+
+        return cls(
+            format=format,
+            recorded=report.recorded,
+            matched=lines(report.matched),
+            unmatched=lines(report.unmatched),
+            duplicates=lines(report.duplicates),
+            skipped=lines(report.skipped),
+            refused=lines(report.refused),
+        )
 
 
 class OverdueOut(BaseModel):

@@ -50,6 +50,21 @@ def check_payment_date(received_on: date, *, first_year: int, today: date) -> No
         )
 
 
+_CHEQUE_LABELS = ("REM CHQ", "REMISE CHQ", "REMISE CHEQUE", "REMISE DE CHEQUE", "CHQ ", "CHEQUE ")
+_CARD_LABELS = ("CB ", "CARTE ", "REMISE CB", "REMISE CARTE", "TPE ")
+
+
+def method_of_label(label: str) -> Method:
+    """F4: how a payment on a bank statement was made, as its label tells (a cheque remittance,
+    a card settlement), a transfer otherwise. ``label`` is upper case without accents."""
+    text = " ".join(label.split()) + " "
+    if text.startswith(_CHEQUE_LABELS):
+        return "cheque"
+    if text.startswith(_CARD_LABELS):
+        return "card"
+    return "transfer"
+
+
 @dataclass(frozen=True)
 class OpenInvoice:
     invoice_id: object

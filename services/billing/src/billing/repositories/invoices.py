@@ -6,6 +6,7 @@ An issued invoice never changes (a trigger refuses it); what changes after issue
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -229,6 +230,15 @@ class InvoiceRepository:
 
     async def get_invoice_by_number(self, number: str) -> InvoiceRecord | None:
         return await self._one(invoice_select().where(invoices.c.number == number))
+
+    async def existing_numbers(self, numbers: Collection[str]) -> set[str]:
+        """Which of ``numbers`` are invoices billing issued (F4: matching a statement)."""
+        if not numbers:
+            return set()
+        result = await self.connection.execute(
+            sa.select(invoices.c.number).where(invoices.c.number.in_(list(numbers)))
+        )
+        return set(result.scalars())
 
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
         """The invoice with its state row locked: payments and credit notes on one invoice

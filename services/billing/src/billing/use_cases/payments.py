@@ -1,16 +1,15 @@
-"""Payments (F4): recorded once per bank reference, matched, allocated by hand, imported from a
-bank export; what they pay in full is settled (F5)."""
+"""Payments (F4): recorded once per bank reference, matched, allocated by hand; what they pay
+in full is settled (F5)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 from billing.domain import fec
-from billing.domain.bank_csv import ParsedExport
 from billing.domain.numbering import invoice_numbers_in
 from billing.domain.payments import (
     OpenInvoice,
@@ -30,7 +29,7 @@ from billing.use_cases.invoices import settle
 from billing.use_cases.ledger import letter_invoice, post
 from billing.use_cases.ports import BillingWork
 from shared.contracts.billing import PaymentRecorded
-from shared.errors import Conflict, NotFound, RuleViolated
+from shared.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,11 @@ class PaymentInput:
     payer_reference: str
     bank_reference: str
     payer: str | None = None
+    #: Allocate to this invoice (finance named it): it must exist.
     invoice_number: str | None = None
+    #: The invoices a statement line names, known to exist, in the order written; None: the
+    #: numbers written in ``payer_reference`` are looked for.
+    invoice_numbers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,12 @@ async def record_payment(
             raise NotFound("Invoice", number)
         targets.append(named)
     else:
-        for number in invoice_numbers_in(data.payer_reference):
+        named_numbers = (
+            data.invoice_numbers
+            if data.invoice_numbers is not None
+            else invoice_numbers_in(data.payer_reference)
+        )
+        for number in named_numbers:
             found = await uow.invoices.get_invoice_by_number(number)
             if found is not None:
                 targets.append(found)
@@ -219,52 +227,3 @@ async def allocate_payment(
     updated = await uow.payments.get_payment(payment.id)
     assert updated is not None
     return updated
-
-
-@dataclass
-class ImportOutcome:
-    recorded: int = 0
-    duplicates: list[str] = field(default_factory=list)
-    unmatched: list[str] = field(default_factory=list)
-
-
-async def import_bank_export(uow: BillingWork, export: ParsedExport, *, by: str) -> ImportOutcome:
-    """F4: every payment of a checked bank export, all or nothing (the caller's transaction):
-    a line the rules refuse refuses the file, naming the line."""
-    outcome = ImportOutcome()
-    for line in export.payments:
-        try:
-            result = await record_payment(
-                uow,
-                PaymentInput(
-                    method=line.method,
-                    amount=line.amount,
-                    received_on=line.received_on,
-                    payer_reference=line.label,
-                    bank_reference=line.bank_reference,
-                    payer=line.payer,
-                ),
-                source="import",
-                by=by,
-            )
-        except Conflict as exc:
-            raise Conflict(
-                f"Line {line.line}: {exc.detail} Nothing of the file was imported.",
-                rule=exc.rule,
-                line=line.line,
-                **exc.extra,
-            ) from None
-        except RuleViolated as exc:
-            raise RuleViolated(
-                exc.rule,
-                f"Line {line.line}: {exc.detail} Nothing of the file was imported.",
-                line=line.line,
-                **exc.extra,
-            ) from None
-        if not result.created:
-            outcome.duplicates.append(line.bank_reference)
-            continue
-        outcome.recorded += 1
-        if result.payment.allocated <= 0:
-            outcome.unmatched.append(line.bank_reference)
-    return outcome

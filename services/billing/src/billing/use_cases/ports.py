@@ -3,6 +3,7 @@ in-memory fakes of the use-case tests."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -64,6 +65,8 @@ class InvoiceStore(Protocol):
     async def get_invoice_by_number(self, number: str) -> InvoiceRecord | None: ...
 
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None: ...
+
+    async def existing_numbers(self, numbers: Collection[str]) -> set[str]: ...
 
     async def lines_of(self, invoice_id: UUID) -> list[Line]: ...
 
