@@ -9,6 +9,7 @@ from shared.contracts.billing import (
     CreditNoteIssued,
     InvoiceIssued,
     InvoiceOverdue,
+    InvoiceReminderSent,
     InvoicePaid,
     PaymentRecorded,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "EventSpec",
     "InvoiceIssued",
     "InvoiceOverdue",
+    "InvoiceReminderSent",
     "InvoicePaid",
     "MembershipActivated",
     "MembershipApplicationSubmitted",
