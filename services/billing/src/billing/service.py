@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.consumers import consumers
 from billing.production import documents_job
-from billing.scheduler import OVERDUE_COMMAND, overdue_task
+from billing.scheduler import OVERDUE_COMMAND, REMINDERS_COMMAND, overdue_task, reminders_task
 from billing.settings import BillingSettings
 from billing.unit_of_work import BillingUnitOfWork
 from shared.clock import Clock, SystemClock
@@ -34,8 +34,9 @@ def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> Bill
         background_jobs=(
             every(settings.invoicing.overdue_check_interval_s, overdue_task),
             documents_job,
+            every(settings.reminders.check_interval_s, reminders_task),
         ),
-        commands=(OVERDUE_COMMAND,),
+        commands=(OVERDUE_COMMAND, REMINDERS_COMMAND),
         clock=the_clock,
     )
 

@@ -8,6 +8,8 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from billing.domain.mentions import Seller
+from billing.formats.reminders import ReminderSchedule
+from shared.errors import InvalidInput
 from shared.settings import ServiceSettings
 
 #: A sample account for development platforms only: production refuses to run on it.
@@ -90,6 +92,30 @@ class DocumentSettings(BaseModel):
     processes: int = Field(default=0, ge=0, le=32)
 
 
+class ReminderSettings(BaseModel):
+    """F3, F6: the finance team's reminder schedule, in days after the due date."""
+
+    #: Reminders, in days after the due date.
+    days: list[int] = Field(default_factory=lambda: [15, 30])
+    #: The formal notice (mise en demeure), the last level; None: no formal notice.
+    formal_notice_days: int | None = 45
+    #: Days a formal notice gives before recovery proceedings.
+    notice_days: int = Field(default=8, ge=1)
+    #: The reminder run's period in the worker (idempotent: re-running sends nothing twice).
+    check_interval_s: int = Field(default=3600, ge=1)
+
+    def schedule(self) -> ReminderSchedule:
+        return ReminderSchedule.of_days(self.days, formal_notice=self.formal_notice_days)
+
+    @model_validator(mode="after")
+    def _a_schedule(self) -> Self:
+        try:
+            self.schedule()
+        except InvalidInput as exc:
+            raise ValueError(exc.detail) from None
+        return self
+
+
 class BillingSettings(ServiceSettings):
     #: ``BILLING_DATABASE_URL`` wins over ``DATABASE_URL``, so that one environment runs all four.
     database_url: str = Field(
@@ -99,6 +125,7 @@ class BillingSettings(ServiceSettings):
     seller: SellerSettings = Field(default_factory=SellerSettings)
     invoicing: InvoicingSettings = Field(default_factory=InvoicingSettings)
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
 
     @model_validator(mode="after")
     def _real_account_in_production(self) -> Self:

@@ -314,6 +314,20 @@ idempotency_keys = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
 )
 
+#: F3, F6: the reminders sent of each overdue invoice, one per level (insert-only).
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id"), nullable=False),
+    sa.Column("level", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("days_after_due", sa.Integer, nullable=False),
+    sa.Column("sent_on", sa.Date, nullable=False),
+    sa.Column("amount_due", Money, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
 # The constraints and indexes migration 0002 creates, so that the definitions match the schema
 # (F2: one number per position of a yearly sequence; F1: one invoice per subject).
 sa.UniqueConstraint(
@@ -359,3 +373,4 @@ sa.UniqueConstraint(
     ledger_letterings.c.fiscal_year, ledger_letterings.c.code, name="uq_ledger_letterings_year_code"
 )
 sa.UniqueConstraint(ledger_letterings.c.invoice_id, name="uq_ledger_letterings_invoice_id")
+sa.UniqueConstraint(reminders.c.invoice_id, reminders.c.level, name="uq_reminders_invoice_level")

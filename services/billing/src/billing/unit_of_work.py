@@ -8,6 +8,7 @@ from billing.repositories.invoices import InvoiceRepository
 from billing.repositories.ledger import LedgerRepository
 from billing.repositories.payments import PaymentRepository
 from billing.repositories.projections import ProjectionRepository
+from billing.repositories.reminders import ReminderRepository
 from billing.settings import BillingSettings
 from shared.clock import Clock
 from shared.unit_of_work import UnitOfWork
@@ -20,6 +21,7 @@ class BillingUnitOfWork(UnitOfWork):
     documents: DocumentRepository
     ledger: LedgerRepository
     idempotency: IdempotencyRepository
+    reminders: ReminderRepository
 
     def __init__(
         self,
@@ -37,3 +39,4 @@ class BillingUnitOfWork(UnitOfWork):
         self.documents = DocumentRepository(self.connection)
         self.ledger = LedgerRepository(self.connection)
         self.idempotency = IdempotencyRepository(self.connection)
+        self.reminders = ReminderRepository(self.connection)

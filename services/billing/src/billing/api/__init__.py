@@ -7,6 +7,7 @@ from billing.api.exports import router as exports_router
 from billing.api.finance import router as finance_router
 from billing.api.invoices import router as invoices_router
 from billing.api.payments import router as payments_router
+from billing.api.reminders import router as reminders_router
 
 routers: list[APIRouter] = [
     invoices_router,
@@ -14,4 +15,5 @@ routers: list[APIRouter] = [
     finance_router,
     exports_router,
     customers_router,
+    reminders_router,
 ]

@@ -58,6 +58,7 @@ async def get_reconciliation(
         totals=report.totals,
         consistent=report.consistent,
         mismatches=[asdict(m) for m in report.mismatches],
+        overdue=report.overdue,
         documents_waiting=report.documents_waiting,
     )
 

@@ -15,6 +15,7 @@ from billing.repositories.records import (
     CustomerRecord,
     InvoiceRecord,
     PaymentRecord,
+    ReminderRecord,
 )
 from billing.use_cases.statements import ReportedLine, StatementReport
 from shared.text import ClientText as Text
@@ -309,6 +310,35 @@ class StatementReportOut(BaseModel):
         )
 
 
+class ReminderOut(BaseModel):
+    """F3, F6: a reminder sent, and the number of its letter."""
+
+    id: UUID
+    level: int
+    kind: str
+    days_after_due: int
+    sent_on: date
+    amount_due: Decimal
+    document: str
+
+    @classmethod
+    def of(cls, r: ReminderRecord, document: str) -> ReminderOut:
+        return cls(
+            id=r.id,
+            level=r.level,
+            kind=r.kind,
+            days_after_due=r.days_after_due,
+            sent_on=r.sent_on,
+            amount_due=r.amount_due,
+            document=document,
+        )
+
+
+class RemindersRunOut(BaseModel):
+    as_of: date
+    sent: int
+
+
 class OverdueOut(BaseModel):
     as_of: date
     marked: int
@@ -325,5 +355,7 @@ class ReconciliationOut(BaseModel):
     totals: dict[str, Decimal]
     consistent: bool
     mismatches: list[dict[str, Any]]
+    #: F6: the overdue invoices of the period and their last reminder (level, kind, date).
+    overdue: list[dict[str, Any]]
     #: F8: public bodies' documents waiting for a Chorus Pro reference finance must record.
     documents_waiting: list[dict[str, Any]]

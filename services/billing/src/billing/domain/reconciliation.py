@@ -104,6 +104,8 @@ class Report:
     credit_notes: list[CreditNoteFacts] = field(default_factory=list)
     mismatches: list[Mismatch] = field(default_factory=list)
     consistent: bool = True
+    #: F6: where each overdue invoice of the period stands: its last reminder, if any.
+    overdue: list[dict[str, Any]] = field(default_factory=list)
     #: F8: public bodies' documents of the period waiting for a Chorus Pro reference.
     documents_waiting: list[dict[str, Any]] = field(default_factory=list)
 

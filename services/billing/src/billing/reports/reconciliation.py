@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from billing.documents.sources import decode_invoice, missing_references
-from billing.domain.invoices import DUES_KINDS
+from billing.domain.invoices import DUES_KINDS, Status
 from billing.domain.reconciliation import (
     CreditNoteFacts,
     InvoiceFacts,
@@ -79,6 +79,22 @@ async def reconciliation(uow: BillingUnitOfWork, start: date, end: date) -> Repo
         ],
         mismatches=mismatches,
     )
+    today = uow.clock.today()
+    late = [i for i in invoices if i.status(today) is Status.OVERDUE]
+    last = await uow.reminders.last_of([i.id for i in late])
+    report.overdue = [
+        {
+            "number": i.number,
+            "siren": i.siren,
+            "due_on": i.due_on,
+            "days_late": (today - i.due_on).days,
+            "outstanding": i.balance.outstanding,
+            "last_reminder_level": last[i.id].level if i.id in last else None,
+            "last_reminder_kind": last[i.id].kind if i.id in last else None,
+            "last_reminder_on": last[i.id].sent_on if i.id in last else None,
+        }
+        for i in late
+    ]
     waiting = await uow.documents.list_documents(
         DocumentFilter(issued_from=start, issued_to=end, waiting_for_references=True)
     )

@@ -190,6 +190,10 @@ class InvoiceRepository:
         """F5: the paid mark, set once (the caller holds the invoice's lock)."""
         return await self._advance(invoice_id, {"paid_on": paid_on, "paid_at": paid_at})
 
+    async def record_reminder(self, invoice_id: UUID) -> Revision:
+        """F6: a reminder of the invoice was sent (a fact about it: its version advances)."""
+        return await self._advance(invoice_id, {})
+
     async def mark_overdue(self, invoice_id: UUID, on: date) -> Revision:
         return await self._advance(invoice_id, {"overdue_on": on})
 

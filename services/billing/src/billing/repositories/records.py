@@ -373,3 +373,17 @@ class StoredAnswer:
     fingerprint: str
     status: int | None
     body: Any
+
+
+# -- reminders (F3, F6) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderRecord:
+    id: UUID
+    invoice_id: UUID
+    level: int
+    kind: str
+    days_after_due: int
+    sent_on: date
+    amount_due: Decimal

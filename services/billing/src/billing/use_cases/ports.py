@@ -3,7 +3,7 @@ in-memory fakes of the use-case tests."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -24,6 +24,7 @@ from billing.repositories.records import (
     NewInvoice,
     NewPayment,
     PaymentRecord,
+    ReminderRecord,
     Revision,
     StoredAnswer,
 )
@@ -57,6 +58,8 @@ class InvoiceStore(Protocol):
     async def mark_paid(self, invoice_id: UUID, paid_on: date, paid_at: datetime) -> Revision: ...
 
     async def mark_overdue(self, invoice_id: UUID, on: date) -> Revision: ...
+
+    async def record_reminder(self, invoice_id: UUID) -> Revision: ...
 
     async def claim_overdue(self, as_of: date, limit: int) -> list[UUID]: ...
 
@@ -101,6 +104,25 @@ class LedgerStore(Protocol):
         invoice_id: Any,
         lines: list[fec.OpenLine],
     ) -> None: ...
+
+
+class ReminderStore(Protocol):
+    async def claim_due(self, as_of: date, days: Sequence[int], limit: int) -> list[UUID]: ...
+
+    async def add(
+        self,
+        *,
+        reminder_id: UUID,
+        invoice_id: UUID,
+        level: int,
+        kind: str,
+        days_after_due: int,
+        sent_on: date,
+        amount_due: Any,
+        created_at: Any,
+    ) -> None: ...
+
+    async def of_invoice(self, invoice_id: UUID) -> list[ReminderRecord]: ...
 
 
 class IdempotencyStore(Protocol):
@@ -209,3 +231,6 @@ class BillingWork(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def reminders(self) -> ReminderStore: ...
