@@ -9,8 +9,8 @@ from shared.contracts.billing import (
     CreditNoteIssued,
     InvoiceIssued,
     InvoiceOverdue,
-    InvoiceReminderSent,
     InvoicePaid,
+    InvoiceReminderSent,
     PaymentRecorded,
 )
 from shared.contracts.booking import (
@@ -64,8 +64,8 @@ __all__ = [
     "EventSpec",
     "InvoiceIssued",
     "InvoiceOverdue",
-    "InvoiceReminderSent",
     "InvoicePaid",
+    "InvoiceReminderSent",
     "MembershipActivated",
     "MembershipApplicationSubmitted",
     "MembershipApproved",
