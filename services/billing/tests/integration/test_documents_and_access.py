@@ -171,16 +171,21 @@ async def test_f7_csv_exports_of_invoices_and_payments(
     )
     r = await client.get("/exports/invoices.csv?from=2036-01-01&to=2036-12-31", headers=finance)
     assert r.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(r.text), delimiter=";"))
+    assert r.content.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM: a spreadsheet keeps accents"
+    assert b"\r\n" in r.content
+    text = r.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     [row] = [x for x in rows if x["number"] == invoice.number]
     assert (row["total"], row["paid"], row["status"]) == ("100,00", "100,00", "paid")
+    assert row["issued_on"] == "05/01/2036"
     p = await client.get("/exports/payments.csv?from=2036-01-01&to=2036-12-31", headers=finance)
     [prow] = [
         x
-        for x in csv.DictReader(io.StringIO(p.text), delimiter=";")
+        for x in csv.DictReader(io.StringIO(p.content.decode("utf-8-sig")), delimiter=";")
         if x["bank_reference"] == f"CSV-{event.siren}"
     ]
     assert prow["invoices"] == invoice.number
+    assert prow["received_on"] == "05/01/2036"
     backwards = await client.get(
         "/exports/invoices.csv?from=2036-12-31&to=2036-01-01", headers=finance
     )

@@ -44,9 +44,9 @@ async def export_fec(year: Year, runtime: Runtime, caller: BackOffice) -> Respon
     )
 
 
-def _csv_response(text: str, name: str) -> Response:
+def _csv_response(content: bytes, name: str) -> Response:
     return Response(
-        text.encode("utf-8"),
+        content,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
