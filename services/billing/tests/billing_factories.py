@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from shared.contracts import (
+    AuditoriumBooked,
+    BookingCancelled,
     CustomerDetails,
     MembershipActivated,
     MembershipApproved,
@@ -98,6 +100,41 @@ def lapsed(membership_id: uuid.UUID, siren: str, year: int) -> MembershipLapsed:
     )
 
 
+def auditorium_booked(
+    siren: str, on: date, amount: str = "250.00", *, resource_id: uuid.UUID | None = None
+) -> AuditoriumBooked:
+    """B3: one date of the auditorium, as booking publishes it."""
+    return AuditoriumBooked(
+        booking_id=uuid.uuid4(),
+        siren=siren,
+        resource_id=resource_id or uuid.UUID("00000000-0000-4000-8000-00000000a0d1"),
+        resource_name="Auditorium",
+        booked_on=on,
+        starts_at=time(9, 0),
+        ends_at=time(12, 0),
+        amount=Decimal(amount),
+        booked_at=datetime(on.year, 1, 5, 9, tzinfo=UTC),
+    )
+
+
+def booking_cancelled(
+    booked: AuditoriumBooked, at: datetime, reason: str = "member"
+) -> BookingCancelled:
+    return BookingCancelled(
+        booking_id=booked.booking_id,
+        siren=booked.siren,
+        resource_id=booked.resource_id,
+        resource_name=booked.resource_name,
+        booked_on=booked.booked_on,
+        starts_at=booked.starts_at,
+        ends_at=booked.ends_at,
+        resource_kind="auditorium",
+        reason=reason,  # type: ignore[arg-type]
+        credit_returned=False,
+        cancelled_at=at,
+    )
+
+
 def activated(
     membership_id: uuid.UUID, siren: str, year: int, plan: str = "simple"
 ) -> MembershipActivated:
@@ -117,6 +154,8 @@ def activated(
 import sqlalchemy as sa  # noqa: E402
 
 from billing.consumers import (  # noqa: E402
+    on_auditorium_booked,
+    on_booking_cancelled,
     on_membership_activated,
     on_membership_approved,
     on_membership_lapsed,
@@ -134,13 +173,14 @@ HANDLERS: dict[type[Event], Any] = {
     PlanUpgradeRequested: on_plan_upgrade_requested,
     MembershipActivated: on_membership_activated,
     MembershipLapsed: on_membership_lapsed,
+    AuditoriumBooked: on_auditorium_booked,
+    BookingCancelled: on_booking_cancelled,
 }
 
 
 def envelope_of(event: Event) -> Envelope:
-    return build_envelope(
-        event, aggregate=AggregateRef(str(getattr(event, "membership_id", "")), None)
-    )
+    aggregate = getattr(event, "membership_id", None) or getattr(event, "booking_id", "")
+    return build_envelope(event, aggregate=AggregateRef(str(aggregate), None))
 
 
 async def deliver(billing: BillingRuntime, event: Event) -> None:

@@ -328,6 +328,26 @@ reminders = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
 )
 
+#: B3, F6: auditorium dates as booking's events describe them, and what billing issued for them.
+auditorium_bookings = sa.Table(
+    "auditorium_bookings",
+    metadata,
+    sa.Column("booking_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("siren", sa.Text, nullable=False),
+    sa.Column("resource_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("resource_name", sa.Text, nullable=False),
+    sa.Column("booked_on", sa.Date, nullable=False),
+    sa.Column("starts_at", sa.Time, nullable=False),
+    sa.Column("ends_at", sa.Time, nullable=False),
+    sa.Column("amount", Money),
+    sa.Column("booked_at", Timestamp),
+    sa.Column("cancelled_at", Timestamp),
+    sa.Column("cancel_reason", sa.Text),
+    sa.Column("invoice_id", UUID(as_uuid=True), sa.ForeignKey("invoices.id")),
+    sa.Column("credit_note_id", UUID(as_uuid=True), sa.ForeignKey("credit_notes.id")),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
 # The constraints and indexes migration 0002 creates, so that the definitions match the schema
 # (F2: one number per position of a yearly sequence; F1: one invoice per subject).
 sa.UniqueConstraint(
@@ -374,3 +394,5 @@ sa.UniqueConstraint(
 )
 sa.UniqueConstraint(ledger_letterings.c.invoice_id, name="uq_ledger_letterings_invoice_id")
 sa.UniqueConstraint(reminders.c.invoice_id, reminders.c.level, name="uq_reminders_invoice_level")
+sa.Index("ix_auditorium_bookings_siren", auditorium_bookings.c.siren)
+sa.Index("ix_auditorium_bookings_booked_on", auditorium_bookings.c.booked_on)

@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from billing.repositories.auditorium import AuditoriumRepository
 from billing.repositories.documents import DocumentRepository
 from billing.repositories.idempotency import IdempotencyRepository
 from billing.repositories.invoices import InvoiceRepository
@@ -22,6 +23,7 @@ class BillingUnitOfWork(UnitOfWork):
     ledger: LedgerRepository
     idempotency: IdempotencyRepository
     reminders: ReminderRepository
+    auditorium: AuditoriumRepository
 
     def __init__(
         self,
@@ -40,3 +42,4 @@ class BillingUnitOfWork(UnitOfWork):
         self.ledger = LedgerRepository(self.connection)
         self.idempotency = IdempotencyRepository(self.connection)
         self.reminders = ReminderRepository(self.connection)
+        self.auditorium = AuditoriumRepository(self.connection)

@@ -18,6 +18,8 @@ from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.money import ZERO, money
 from billing.domain.numbering import Series
 from billing.repositories.records import (
+    AuditoriumDate,
+    AuditoriumRecord,
     CustomerRecord,
     DocumentFilter,
     DocumentRecord,
@@ -71,6 +73,7 @@ class Books:
     counters: dict[tuple[str, int], tuple[int, date]] = field(default_factory=dict)
     entries: list[Posted] = field(default_factory=list)
     letterings: dict[Any, str] = field(default_factory=dict)
+    auditorium: dict[UUID, AuditoriumRecord] = field(default_factory=dict)
 
 
 class FakeInvoices:
@@ -401,6 +404,54 @@ class FakeLedger:
         self.books.letterings[invoice_id] = code
 
 
+class FakeAuditorium:
+    """Auditorium dates in memory: the merges of the real repository."""
+
+    def __init__(self, books: Books) -> None:
+        self.books = books
+
+    def _merge(self, booking: AuditoriumDate, **facts: Any) -> AuditoriumRecord:
+        known = self.books.auditorium.get(booking.booking_id)
+        base = known or AuditoriumRecord(
+            **vars(booking),
+            amount=None,
+            booked_at=None,
+            cancelled_at=None,
+            cancel_reason=None,
+            invoice_id=None,
+            credit_note_id=None,
+        )
+        kept = {k: v for k, v in facts.items() if not (k.startswith("cancel") and getattr(base, k))}
+        record = replace(base, **kept)
+        self.books.auditorium[booking.booking_id] = record
+        return record
+
+    async def record_booked(
+        self, booking: AuditoriumDate, *, amount: Decimal, booked_at: datetime, now: datetime
+    ) -> AuditoriumRecord:
+        return self._merge(booking, amount=amount, booked_at=booked_at)
+
+    async def record_cancelled(
+        self, booking: AuditoriumDate, *, cancelled_at: datetime, reason: str, now: datetime
+    ) -> AuditoriumRecord:
+        return self._merge(booking, cancelled_at=cancelled_at, cancel_reason=reason)
+
+    async def set_invoice(self, booking_id: UUID, invoice_id: UUID) -> None:
+        record = self.books.auditorium[booking_id]
+        self.books.auditorium[booking_id] = replace(record, invoice_id=invoice_id)
+
+    async def set_credit_note(self, booking_id: UUID, credit_note_id: UUID) -> None:
+        record = self.books.auditorium[booking_id]
+        self.books.auditorium[booking_id] = replace(record, credit_note_id=credit_note_id)
+
+    async def waiting_of(self, siren: str) -> list[AuditoriumRecord]:
+        return [
+            r
+            for r in self.books.auditorium.values()
+            if r.siren == siren and r.invoice_id is None and r.amount is not None
+        ]
+
+
 class FakeBillingUnitOfWork(InMemoryUnitOfWork):
     """What the billing use cases need of a unit of work, in memory (``BillingWork``)."""
 
@@ -413,6 +464,7 @@ class FakeBillingUnitOfWork(InMemoryUnitOfWork):
         self.projections = FakeProjections(self.books)
         self.documents = FakeDocuments(self.books)
         self.ledger = FakeLedger(self.books)
+        self.auditorium = FakeAuditorium(self.books)
 
     def invoice_version(self, invoice_id: UUID) -> int:
         return self.books.states[invoice_id].version

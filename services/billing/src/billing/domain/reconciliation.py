@@ -28,6 +28,8 @@ class InvoiceFacts:
     paid: Decimal
     paid_at: datetime | None = None
     overdue_marked: bool = False
+    #: The membership, upgrade or booking invoiced.
+    subject_id: UUID | None = None
 
     @property
     def balance(self) -> Balance:

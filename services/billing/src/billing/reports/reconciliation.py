@@ -1,10 +1,12 @@
-"""F6: the finance team's reconciliation of a period, from billing's records and projections."""
+"""F6: the finance team's reconciliation of a period, from billing's records and projections
+(memberships and auditorium dates, as their services' events described them)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from billing.documents.sources import decode_invoice, missing_references
+from billing.domain.auditorium import AuditoriumFacts, find_auditorium_mismatches
 from billing.domain.invoices import DUES_KINDS, Status
 from billing.domain.reconciliation import (
     CreditNoteFacts,
@@ -40,6 +42,7 @@ def _facts(invoice: InvoiceRecord) -> InvoiceFacts:
         paid=invoice.paid,
         paid_at=invoice.paid_at,
         overdue_marked=invoice.overdue_on is not None,
+        subject_id=invoice.subject_id,
     )
 
 
@@ -64,6 +67,19 @@ async def reconciliation(uow: BillingUnitOfWork, start: date, end: date) -> Repo
         [_facts(i) for i in dues],
         now=uow.clock.now(),
         activation_delay=timedelta(hours=uow.settings.invoicing.activation_delay_hours),
+    )
+    dates = await uow.auditorium.list_dates(date(start.year, 1, 1), date(end.year, 12, 31))
+    rented = await uow.invoices.list_invoices(
+        InvoiceFilter(dues_years=tuple(years), kinds=("auditorium",))
+    )
+    mismatches += find_auditorium_mismatches(
+        [
+            AuditoriumFacts(
+                d.booking_id, d.siren, d.resource_id, d.booked_on, d.amount, d.cancelled_at
+            )
+            for d in dates
+        ],
+        [_facts(i) for i in rented],
     )
     report = reconcile(
         period_start=start,

@@ -8,7 +8,7 @@ carry, so that a consumer can tell a stale event from a newer one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
@@ -387,3 +387,36 @@ class ReminderRecord:
     days_after_due: int
     sent_on: date
     amount_due: Decimal
+
+
+# -- auditorium dates (B3, F6) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditoriumDate:
+    """One auditorium date as a booking event describes it."""
+
+    booking_id: UUID
+    siren: str
+    resource_id: UUID
+    resource_name: str
+    booked_on: date
+    starts_at: time
+    ends_at: time
+
+
+@dataclass(frozen=True)
+class AuditoriumRecord:
+    booking_id: UUID
+    siren: str
+    resource_id: UUID
+    resource_name: str
+    booked_on: date
+    starts_at: time
+    ends_at: time
+    amount: Decimal | None
+    booked_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    invoice_id: UUID | None
+    credit_note_id: UUID | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -13,6 +14,8 @@ from billing.domain import fec
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.numbering import Series
 from billing.repositories.records import (
+    AuditoriumDate,
+    AuditoriumRecord,
     CustomerRecord,
     DocumentFilter,
     DocumentRecord,
@@ -104,6 +107,22 @@ class LedgerStore(Protocol):
         invoice_id: Any,
         lines: list[fec.OpenLine],
     ) -> None: ...
+
+
+class AuditoriumStore(Protocol):
+    async def record_booked(
+        self, booking: AuditoriumDate, *, amount: Decimal, booked_at: datetime, now: datetime
+    ) -> AuditoriumRecord: ...
+
+    async def record_cancelled(
+        self, booking: AuditoriumDate, *, cancelled_at: datetime, reason: str, now: datetime
+    ) -> AuditoriumRecord: ...
+
+    async def set_invoice(self, booking_id: UUID, invoice_id: UUID) -> None: ...
+
+    async def set_credit_note(self, booking_id: UUID, credit_note_id: UUID) -> None: ...
+
+    async def waiting_of(self, siren: str) -> list[AuditoriumRecord]: ...
 
 
 class ReminderStore(Protocol):
@@ -234,3 +253,6 @@ class BillingWork(Protocol):
 
     @property
     def reminders(self) -> ReminderStore: ...
+
+    @property
+    def auditorium(self) -> AuditoriumStore: ...
