@@ -1,18 +1,27 @@
 """Events the billing service consumes: thin subscribers calling the use cases.
 
-Each runs inside the kit's transaction (inbox claim, handler, outbox rows, commit). Booking
-events (``AuditoriumBooked``, ``BookingCancelled``) are handled once the booking service lands.
+Each runs inside the kit's transaction (inbox claim, handler, outbox rows, commit): the
+membership events that cause a dues invoice (F1), the memberships' projection (F6), and
+booking's auditorium dates (B3).
 """
 
 from decimal import Decimal
 from uuid import UUID
 
 from billing.domain.invoices import InvoiceKind, dues_line
+from billing.repositories.records import AuditoriumDate
 from billing.unit_of_work import BillingUnitOfWork
+from billing.use_cases.auditorium import (
+    invoice_waiting_dates,
+    record_auditorium_booked,
+    record_auditorium_cancelled,
+)
 from billing.use_cases.invoices import IssueRequest, issue_invoice
 from billing.use_cases.ports import BillingWork
 from billing.use_cases.projections import record_membership_activated, record_membership_lapsed
 from shared.contracts import (
+    AuditoriumBooked,
+    BookingCancelled,
     CustomerDetails,
     Envelope,
     MembershipActivated,
@@ -39,7 +48,8 @@ async def _issue_dues(
     from_plan: str | None = None,
 ) -> None:
     """F1: the one dues invoice of ``subject_id`` (a membership or an upgrade), whatever the
-    number of deliveries."""
+    number of deliveries; and the auditorium dates of the structure that waited for it (B3)."""
+    await invoice_waiting_dates(uow, customer)
     line = dues_line(kind, year=year, amount=amount, plan=plan, from_plan=from_plan)
     await issue_invoice(
         uow,
@@ -135,4 +145,38 @@ async def on_membership_lapsed(
         year=event.year,
         lapsed_on=event.lapsed_on,
         reason=event.reason,
+    )
+
+
+def _date_of(event: AuditoriumBooked | BookingCancelled) -> AuditoriumDate:
+    return AuditoriumDate(
+        booking_id=event.booking_id,
+        siren=event.siren,
+        resource_id=event.resource_id,
+        resource_name=event.resource_name,
+        booked_on=event.booked_on,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+    )
+
+
+@consumers.on(AuditoriumBooked)
+async def on_auditorium_booked(
+    event: AuditoriumBooked, envelope: Envelope, uow: BillingWork
+) -> None:
+    """B3/F1: one invoice line per auditorium date, once per booking, on the main structure."""
+    await record_auditorium_booked(
+        uow, _date_of(event), amount=event.amount, booked_at=event.booked_at
+    )
+
+
+@consumers.on(BookingCancelled)
+async def on_booking_cancelled(
+    event: BookingCancelled, envelope: Envelope, uow: BillingWork
+) -> None:
+    """B3/B9: an auditorium date cancelled before its day is credited, once per booking."""
+    if event.resource_kind != "auditorium":
+        return  # meeting rooms and the Lab Studio are not billed (B2, B6)
+    await record_auditorium_cancelled(
+        uow, _date_of(event), cancelled_at=event.cancelled_at, reason=event.reason
     )

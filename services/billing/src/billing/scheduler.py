@@ -1,4 +1,5 @@
-"""Calendar-driven work of the billing worker: overdue invoices (F4), idempotent when re-run."""
+"""Calendar-driven work of the billing worker: overdue invoices (F4) and reminders (F3, F6),
+each idempotent when re-run."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from billing.use_cases.overdue import mark_overdue_batch
-from shared.runtime import Command, ServiceRuntime
+from billing.use_cases.reminders import send_reminders_batch
+from shared.runtime import Command, ServiceRuntime, UsageError
 
 if TYPE_CHECKING:
     from billing.service import BillingRuntime
 
 log = logging.getLogger(__name__)
 BATCH = 200
+REMINDER_BATCH = 50
 
 
 async def run_overdue(runtime: BillingRuntime, as_of: date) -> int:
@@ -61,4 +64,44 @@ OVERDUE_COMMAND = Command(
     "mark the invoices past due on a day as overdue (F4)",
     _overdue_arguments,
     _overdue_command,
+)
+
+
+async def run_reminders(runtime: BillingRuntime, as_of: date) -> int:
+    """Send the reminders due on ``as_of``, each level once per invoice; returns how many.
+
+    One transaction per batch of invoices: their reminders, letters and events commit together.
+    """
+    total = 0
+    while True:
+        async with runtime.transaction() as uow:
+            claimed, sent = await send_reminders_batch(uow, as_of, REMINDER_BATCH)
+        total += sent
+        if claimed < REMINDER_BATCH or not sent:
+            break
+    if total:
+        log.info("reminder run for %s: %d reminder(s) sent", as_of, total)
+    return total
+
+
+async def reminders_task(runtime: ServiceRuntime[Any, Any]) -> None:
+    """The worker's job: the reminders due today (the runtime's clock)."""
+    await run_reminders(runtime, runtime.clock.today())
+
+
+async def _reminders_command(runtime: ServiceRuntime[Any, Any], args: argparse.Namespace) -> int:
+    day: date = args.date or runtime.clock.today()
+    if day > runtime.clock.today():
+        raise UsageError(f"reminders are sent up to today, not on {day}")
+    sent = await run_reminders(runtime, day)
+    print(f"{sent} reminder(s) sent as of {day.isoformat()}")
+    return 0
+
+
+#: ``python -m billing reminders [--date AAAA-MM-JJ]``: the worker's job, for one day, by hand.
+REMINDERS_COMMAND = Command(
+    "reminders",
+    "send the reminders of overdue invoices due on a day (F3, F6)",
+    _overdue_arguments,
+    _reminders_command,
 )

@@ -5,7 +5,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from billing.consumers import consumers
-from billing.scheduler import OVERDUE_COMMAND, overdue_task
+from billing.production import documents_job
+from billing.scheduler import OVERDUE_COMMAND, REMINDERS_COMMAND, overdue_task, reminders_task
 from billing.settings import BillingSettings
 from billing.unit_of_work import BillingUnitOfWork
 from shared.clock import Clock, SystemClock
@@ -30,8 +31,12 @@ def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> Bill
         service_dir=SERVICE_DIR,
         consumers=consumers,
         make_uow=make_uow,
-        background_jobs=(every(settings.invoicing.overdue_check_interval_s, overdue_task),),
-        commands=(OVERDUE_COMMAND,),
+        background_jobs=(
+            every(settings.invoicing.overdue_check_interval_s, overdue_task),
+            documents_job,
+            every(settings.reminders.check_interval_s, reminders_task),
+        ),
+        commands=(OVERDUE_COMMAND, REMINDERS_COMMAND),
         clock=the_clock,
     )
 

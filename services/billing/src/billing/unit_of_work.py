@@ -2,9 +2,14 @@
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from billing.repositories.auditorium import AuditoriumRepository
+from billing.repositories.documents import DocumentRepository
+from billing.repositories.idempotency import IdempotencyRepository
 from billing.repositories.invoices import InvoiceRepository
+from billing.repositories.ledger import LedgerRepository
 from billing.repositories.payments import PaymentRepository
 from billing.repositories.projections import ProjectionRepository
+from billing.repositories.reminders import ReminderRepository
 from billing.settings import BillingSettings
 from shared.clock import Clock
 from shared.unit_of_work import UnitOfWork
@@ -14,6 +19,11 @@ class BillingUnitOfWork(UnitOfWork):
     invoices: InvoiceRepository
     payments: PaymentRepository
     projections: ProjectionRepository
+    documents: DocumentRepository
+    ledger: LedgerRepository
+    idempotency: IdempotencyRepository
+    reminders: ReminderRepository
+    auditorium: AuditoriumRepository
 
     def __init__(
         self,
@@ -28,3 +38,8 @@ class BillingUnitOfWork(UnitOfWork):
         self.invoices = InvoiceRepository(self.connection)
         self.payments = PaymentRepository(self.connection)
         self.projections = ProjectionRepository(self.connection)
+        self.documents = DocumentRepository(self.connection)
+        self.ledger = LedgerRepository(self.connection)
+        self.idempotency = IdempotencyRepository(self.connection)
+        self.reminders = ReminderRepository(self.connection)
+        self.auditorium = AuditoriumRepository(self.connection)

@@ -171,6 +171,8 @@ async def test_f4_unmatched_payment_waits_in_the_queue_then_is_allocated_by_hand
         ({"method": "cash"}, 422, "F4"),
         ({"received_on": "2025-02-30"}, 422, "validation"),
         ({"received_on": "2099-01-01"}, 422, "F4"),
+        ({"received_on": "1900-01-01"}, 422, "F4"),
+        ({"received_on": "2024-12-31"}, 422, "F4"),
         ({"invoice_number": "FA-1999-99999"}, 404, "not_found"),
         ({"bank_reference": ""}, 422, "validation"),
         ({"amount": "abc"}, 422, "validation"),
@@ -227,11 +229,14 @@ async def test_f4_csv_bank_export_import_is_idempotent(
     first = await client.post("/payments/import", content=csv_text.encode(), headers=headers)
     assert first.status_code == 200, first.text
     assert first.json()["recorded"] == 2
-    assert first.json()["unmatched"] == [f"CSV-{s}-2"]
+    assert [u["bank_reference"] for u in first.json()["unmatched"]] == [f"CSV-{s}-2"]
     assert len(first.json()["skipped"]) == 1
     again = await client.post("/payments/import", content=csv_text.encode(), headers=headers)
     assert again.json()["recorded"] == 0
-    assert sorted(again.json()["duplicates"]) == [f"CSV-{s}-1", f"CSV-{s}-2"]
+    assert sorted(d["bank_reference"] for d in again.json()["duplicates"]) == [
+        f"CSV-{s}-1",
+        f"CSV-{s}-2",
+    ]
     got = (await client.get(f"/invoices/{invoice.id}", headers=finance)).json()
     assert got["paid"] == "100.00"
     assert await outbox_events(billing, "InvoicePaid", "invoice_id", str(invoice.id)) == 1
@@ -240,7 +245,8 @@ async def test_f4_csv_bank_export_import_is_idempotent(
         "/payments/import", content=b"date;amount\n2025-01-01;10\n", headers=headers
     )
     assert bad.status_code == 422
-    assert bad.json()["code"] == "F4"
+    assert bad.json()["code"] == "validation"
+    assert "header" in bad.json()["detail"]
 
 
 async def test_f4_overdue_run_by_endpoint_and_command_marks_each_invoice_once(

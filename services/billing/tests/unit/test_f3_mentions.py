@@ -69,12 +69,13 @@ def test_f3_amounts_are_decimal_with_explicit_rounding() -> None:
     assert format_eur(Decimal("1234.5")) == "1 234,50 €"
 
 
-def test_f4_worker_runs_the_overdue_job_with_the_runtime_clock() -> None:
+def test_f4_f7_worker_runs_the_overdue_and_documents_jobs_with_the_runtime_clock() -> None:
     from billing.service import build_runtime
     from shared.clock import FixedClock
 
     settings = BillingSettings()
     clock = FixedClock(datetime(2025, 1, 1, tzinfo=UTC))
     runtime = build_runtime(settings, clock)
-    assert [job.__name__ for job in runtime.background_jobs] == ["every_3600s_overdue_task"]
+    names = [job.__name__ for job in runtime.background_jobs]
+    assert names[:2] == ["every_3600s_overdue_task", "documents_job"]
     assert runtime.uow().clock is clock

@@ -7,15 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from billing.domain.bank_csv import parse_bank_csv
 from billing.domain.invoices import Balance, becomes_paid, is_overdue
 from billing.domain.payments import (
     OpenInvoice,
     allocate_by_reference,
     check_manual_allocation,
     check_payment,
+    check_payment_date,
 )
-from shared.errors import Conflict, DomainError, InvalidInput, RuleViolated
+from shared.errors import Conflict, RuleViolated
 
 D = Decimal
 
@@ -90,65 +90,28 @@ def test_f4_overdue_the_day_after_the_due_date_while_unpaid() -> None:
     assert Balance(D("100"), D("0"), D("0")).status(due, date(2025, 4, 1)).value == "overdue"
 
 
-def test_f4_bank_csv_export_is_parsed_with_french_conventions() -> None:
-    text = (
-        "Date;Montant;Libellé;Référence;Mode;Emetteur\n"
-        "05/03/2025;100,00;VIR COTISATION FA-2025-00001;BQ-1;virement;Lycée X\n"
-        "2025-03-06;1 250,50;CHQ 123;BQ-2;chèque;\n"
-        "2025-03-06;-12,00;FRAIS;BQ-3;;\n"
-        "2025-03-07;10.00;x;BQ-1;;\n"
-    )
-    parsed = parse_bank_csv(text)
-    assert [(p.bank_reference, p.amount, p.method) for p in parsed.payments] == [
-        ("BQ-1", D("100.00"), "transfer"),
-        ("BQ-2", D("1250.50"), "cheque"),
-    ]
-    assert parsed.payments[0].received_on == date(2025, 3, 5)
-    assert len(parsed.skipped) == 2
-
-
-@pytest.mark.parametrize(
-    ("text", "line"),
-    [
-        ("foo;bar\n1;2\n", 1),
-        ("date;amount;label;bank_reference\n2025-13-01;10;x;R1\n", 2),
-        ("date;amount;label;bank_reference\n2025-01-01;dix;x;R1\n", 2),
-        ("date;amount;label;bank_reference;method\n2025-01-01;10;x;R1;bitcoin\n", 2),
-        ("date;amount;label;bank_reference\n2025-01-01;10;x;\n", 2),
-        ("date;amount;label;bank_reference\n2025-01-01;10;x\x00y;R1\n", 2),
-        ("date;amount;label;bank_reference\n2025-01-01;1e999999999;x;R1\n", 2),
-    ],
-)
-def test_f4_bad_bank_csv_is_refused_with_its_line(text: str, line: int) -> None:
-    with pytest.raises(RuleViolated) as error:
-        parse_bank_csv(text)
-    assert error.value.rule == "F4"
-    assert [e["line"] for e in error.value.extra["errors"]] == [line]
-    assert f"line {line}" in error.value.detail
-
-
-def test_f4_a_file_that_is_not_csv_is_invalid_input_not_a_rule() -> None:
-    with pytest.raises(InvalidInput) as error:
-        parse_bank_csv("")
-    assert not isinstance(error.value, RuleViolated)
-    assert error.value.code == "validation"
-
-
-def test_f4_every_bad_line_of_a_bank_csv_is_reported_at_once() -> None:
-    text = (
-        "date;amount;label;bank_reference\n"
-        "2025-01-01;10;x;R1\n"
-        "2025-02-30;10;x;R2\n"
-        "2025-01-03;10;x;R3\n"
-        "2025-01-04;onze;x;R4\n"
-    )
-    with pytest.raises(DomainError) as error:
-        parse_bank_csv(text)
-    assert error.value.status == 422
-    assert [e["line"] for e in error.value.extra["errors"]] == [3, 5]
-
-
 @pytest.mark.parametrize("amount", ["1e999999999", "-1e999999999", "9999999999.995"])
 def test_f4_an_amount_beyond_the_books_is_refused_not_an_overflow(amount: str) -> None:
     with pytest.raises(RuleViolated):
         check_payment(D(amount), "transfer", "R1")
+
+
+@pytest.mark.parametrize(
+    ("received_on", "refused"),
+    [
+        (date(2024, 12, 31), True),
+        (date(2025, 1, 1), False),
+        (date(2025, 3, 10), False),
+        (date(2025, 3, 11), True),
+        (date(1900, 1, 1), True),
+    ],
+)
+def test_f4_a_payment_is_dated_between_the_first_invoicing_year_and_today(
+    received_on: date, refused: bool
+) -> None:
+    if not refused:
+        check_payment_date(received_on, first_year=2025, today=date(2025, 3, 10))
+        return
+    with pytest.raises(RuleViolated) as caught:
+        check_payment_date(received_on, first_year=2025, today=date(2025, 3, 10))
+    assert caught.value.rule == "F4"

@@ -90,7 +90,7 @@ async def test_f1_a_second_delivery_issues_nothing(uow: FakeBillingUnitOfWork) -
             await on_membership_approved(event, envelope_of(event), uow)
             await uow.commit()
     assert len(uow.events(InvoiceIssued)) == 1
-    assert len(uow.ledger.invoices) == 1
+    assert len(uow.books.invoices) == 1
 
 
 async def test_f4_f5_a_partial_payment_does_not_pay_the_rest_does(
@@ -143,7 +143,7 @@ async def test_f2_a_full_credit_note_cancels_the_invoice_and_frees_its_business_
     assert credited.payload["cancels_invoice"] is True
     assert credited.payload["amount"] == "100.00"
     assert credited.aggregate_version == 2
-    assert uow.ledger.dues_keys == {}
+    assert uow.books.dues_keys == {}
     assert uow.events(InvoicePaid) == []
     async with uow:
         with pytest.raises(Conflict) as error:
@@ -204,3 +204,45 @@ async def test_f4_overdue_is_marked_once_at_the_invoice_version(
     assert overdue.aggregate_id == invoice.aggregate_id
     assert overdue.aggregate_version == 2
     assert overdue.payload["amount_due"] == "100.00"
+
+
+async def test_b3_auditorium_dates_are_invoiced_once_and_credited_once_on_fakes(
+    uow: FakeBillingUnitOfWork,
+) -> None:
+    from billing_factories import auditorium_booked, booking_cancelled
+
+    from billing.consumers import on_auditorium_booked, on_booking_cancelled
+
+    await issued(uow)
+    siren = next(iter(uow.books.customers))
+    booked = auditorium_booked(siren, date(2026, 4, 1))
+    cancelled = booking_cancelled(booked, datetime(2026, 3, 20, tzinfo=UTC))
+    for event in (booked, booked, cancelled, cancelled):  # each delivered twice
+        async with uow:
+            handler = on_auditorium_booked if event is booked else on_booking_cancelled
+            await handler(event, envelope_of(event), uow)  # type: ignore[operator]
+            await uow.commit()
+    rented = [i for i in uow.books.invoices.values() if i.kind == "auditorium"]
+    assert [(i.subject_id, i.total) for i in rented] == [(booked.booking_id, Decimal("250.00"))]
+    assert [n.amount for n in uow.books.credit_notes] == [Decimal("250.00")]
+    assert len(uow.events(CreditNoteIssued)) == 1
+
+
+async def test_b3_a_date_of_an_unknown_structure_waits_for_its_membership_on_fakes(
+    uow: FakeBillingUnitOfWork,
+) -> None:
+    from billing_factories import auditorium_booked
+
+    from billing.consumers import on_auditorium_booked
+
+    event = approved(year=2026)
+    booked = auditorium_booked(event.siren, date(2026, 5, 4))
+    async with uow:
+        await on_auditorium_booked(booked, envelope_of(booked), uow)
+        await uow.commit()
+    assert uow.events(InvoiceIssued) == []
+    async with uow:
+        await on_membership_approved(event, envelope_of(event), uow)
+        await uow.commit()
+    kinds = sorted(e.payload["kind"] for e in uow.events(InvoiceIssued))
+    assert kinds == ["auditorium", "membership_new"]

@@ -10,6 +10,7 @@ from shared.contracts.billing import (
     InvoiceIssued,
     InvoiceOverdue,
     InvoicePaid,
+    InvoiceReminderSent,
     PaymentRecorded,
 )
 from shared.contracts.booking import (
@@ -64,6 +65,7 @@ __all__ = [
     "InvoiceIssued",
     "InvoiceOverdue",
     "InvoicePaid",
+    "InvoiceReminderSent",
     "MembershipActivated",
     "MembershipApplicationSubmitted",
     "MembershipApproved",

@@ -103,3 +103,27 @@ class InvoiceOverdue(_BillingEvent):
     siren: str
     due_on: date
     amount_due: Money
+
+
+class InvoiceReminderSent(_BillingEvent):
+    """A reminder of an overdue invoice was sent (F3, F6): a letter at one level of the finance
+    team's schedule (days after the due date), the last level a formal notice (mise en
+    demeure); each level once per invoice. About the invoice (``aggregate_id`` =
+    ``invoice_id``), at the ``aggregate_version`` the reminder left it. Added beside the other
+    billing events: no consumer had to change."""
+
+    event_type: ClassVar[str] = "InvoiceReminderSent"
+    routing_stem: ClassVar[str] = "invoice.reminder_sent"
+
+    invoice_id: UUID
+    number: str
+    siren: str
+    #: The reminder, and its letter (a stored document).
+    reminder_id: UUID
+    #: 1, 2, 3... in the order of the schedule.
+    level: int
+    kind: Literal["reminder", "formal_notice"]
+    sent_on: date
+    due_on: date
+    #: What was left to pay when it was sent.
+    amount_due: Money

@@ -8,13 +8,18 @@ the validation. Nothing here raises an HTTP error: an unknown or unseeable invoi
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 from uuid import UUID
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
 
-from billing.domain.numbering import INVOICE_NUMBER_PATTERN
-from billing.repositories.records import InvoiceRecord
+from billing.domain.numbering import CREDIT_NOTE_NUMBER_PATTERN, INVOICE_NUMBER_PATTERN
+from billing.repositories.records import (
+    CreditNoteFilter,
+    CreditNoteRecord,
+    InvoiceRecord,
+    StoredFile,
+)
 from billing.service import BillingRuntime
 from billing.unit_of_work import BillingUnitOfWork
 from shared.auth import Caller, Role, require_roles
@@ -39,6 +44,15 @@ InvoiceRef = Annotated[
         pattern=rf"^(?:{UUID_PATTERN}|{INVOICE_NUMBER_PATTERN})$",
         description="The invoice's id (UUID) or number (FA-AAAA-NNNNN)",
         examples=["FA-2026-00001"],
+    ),
+]
+#: A credit note named in a path: its id (UUID) or its number (AV-2026-00001).
+CreditNoteRef = Annotated[
+    str,
+    Path(
+        pattern=rf"^(?:{UUID_PATTERN}|{CREDIT_NOTE_NUMBER_PATTERN})$",
+        description="The credit note's id (UUID) or number (AV-AAAA-NNNNN)",
+        examples=["AV-2026-00001"],
     ),
 ]
 #: A structure named in a path.
@@ -88,3 +102,36 @@ async def find_invoice(uow: BillingUnitOfWork, ref: str, caller: Caller) -> Invo
         # not "forbidden": a member does not learn that another structure's invoice exists
         raise NotFound("Invoice", ref)
     return invoice
+
+
+async def find_credit_note(uow: BillingUnitOfWork, ref: str, caller: Caller) -> CreditNoteRecord:
+    """A credit note by id or number, if the caller may see it (a member: its own only)."""
+    try:
+        where = CreditNoteFilter(id=UUID(ref))
+    except ValueError:
+        where = CreditNoteFilter(number=ref.strip().upper())
+    found = await uow.invoices.list_credit_notes(where)
+    if not found or not caller.may_see(found[0].siren):
+        raise NotFound("Credit note", ref)
+    return found[0]
+
+
+#: A stored document's answers: the file, or 304 when the client holds these very bytes.
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"application/pdf": {}},
+        "description": "The document as stored when made; its ETag is its SHA-256",
+    },
+    304: {"description": "The client's copy (If-None-Match) is the stored document"},
+}
+
+
+def file_response(file: StoredFile, request: Request) -> Response:
+    """The stored bytes, with their SHA-256 as ETag (they never change: F2, F8)."""
+    etag = f'"{file.sha256}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    wanted = request.headers.get("if-none-match", "")
+    if etag in [t.strip() for t in wanted.split(",")] or wanted.strip() == "*":
+        return Response(status_code=304, headers=headers)
+    headers["Content-Disposition"] = f'attachment; filename="{file.file_name}"'
+    return Response(file.content, media_type=file.media_type, headers=headers)

@@ -5,24 +5,31 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from billing.api.deps import (
+    FILE_RESPONSES,
     FIRST_YEAR,
     LAST_YEAR,
+    CreditNoteRef,
     Finance,
     InvoiceRef,
     Reader,
     Runtime,
     SirenFilter,
     check_period,
+    file_response,
+    find_credit_note,
     find_invoice,
     scope_of,
 )
+from billing.api.idempotency import IdempotencyKey, Once
 from billing.api.schemas import CreditNoteIn, CreditNoteOut, InvoiceOut
-from billing.documents import invoice_pdf
 from billing.domain.invoices import InvoiceKind, Status
+from billing.production import stored_file
 from billing.repositories.records import CreditNoteFilter, InvoiceFilter
+from billing.use_cases.documents import credit_note_document_of, invoice_document_of
 from billing.use_cases.invoices import issue_credit_note
 from shared.openapi import problem_responses
 from shared.pagination import Page, Paging
@@ -89,38 +96,47 @@ async def get_invoice(ref: InvoiceRef, runtime: Runtime, caller: Reader) -> Invo
 
 @router.get(
     "/invoices/{ref}/pdf",
-    summary="The invoice as a PDF document",
+    summary="The invoice's Factur-X document (PDF/A-3), as made once when issued (F3, F8)",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}, **_NOT_FOUND},
+    responses={**FILE_RESPONSES, **problem_responses({404: ["not_found"], 422: ["F8"]})},
 )
-async def get_invoice_pdf(ref: InvoiceRef, runtime: Runtime, caller: Reader) -> Response:
-    async with runtime.uow() as uow:
+async def get_invoice_pdf(
+    ref: InvoiceRef, request: Request, runtime: Runtime, caller: Reader
+) -> Response:
+    async with runtime.transaction() as uow:
         invoice = await find_invoice(uow, ref, caller)
-        lines = await uow.invoices.lines_of(invoice.id)
-        notes = await uow.invoices.list_credit_notes(CreditNoteFilter(invoice_id=invoice.id))
-    body = invoice_pdf(runtime.settings.seller_identity(), invoice, lines, notes)
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{invoice.number}.pdf"'},
-    )
+        document = await invoice_document_of(uow, invoice)
+    return file_response(await stored_file(runtime, document), request)
 
 
 @router.post(
     "/invoices/{ref}/credit-notes",
     status_code=201,
+    response_model=CreditNoteOut,
     summary="Cancel an invoice in full or in part by a credit note (F2)",
-    responses=problem_responses({404: ["not_found"], 409: ["F2"], 422: ["F2"]}),
+    responses=problem_responses(
+        {404: ["not_found"], 409: ["F2"], 422: ["F2", "idempotency_key_reused"]}
+    ),
 )
 async def create_credit_note(
-    ref: InvoiceRef, body: CreditNoteIn, runtime: Runtime, caller: Finance
-) -> CreditNoteOut:
+    ref: InvoiceRef,
+    body: CreditNoteIn,
+    request: Request,
+    runtime: Runtime,
+    caller: Finance,
+    idempotency_key: IdempotencyKey = None,
+) -> CreditNoteOut | JSONResponse:
+    once = await Once.of(request, caller, idempotency_key)
     async with runtime.transaction() as uow:
+        if (first := await once.replayed(uow)) is not None:
+            return first
         invoice = await find_invoice(uow, ref, caller)
         note = await issue_credit_note(
             uow, invoice.id, amount=body.amount, reason=body.reason, by=caller.principal.subject
         )
-    return CreditNoteOut.of(note)
+        answer = CreditNoteOut.of(note)
+        await once.remember(uow, 201, answer)
+    return answer
 
 
 @router.get(
@@ -143,3 +159,28 @@ async def list_credit_notes(
     async with runtime.uow() as uow:
         found = await uow.invoices.page_credit_notes(where, limit=page.limit, offset=page.offset)
     return Page.of(found.items, found.total, page, CreditNoteOut.of)
+
+
+@router.get(
+    "/credit-notes/{ref}",
+    summary="One credit note, by id or number",
+    responses=_NOT_FOUND,
+)
+async def get_credit_note(ref: CreditNoteRef, runtime: Runtime, caller: Reader) -> CreditNoteOut:
+    async with runtime.uow() as uow:
+        return CreditNoteOut.of(await find_credit_note(uow, ref, caller))
+
+
+@router.get(
+    "/credit-notes/{ref}/pdf",
+    summary="The credit note's Factur-X document (PDF/A-3), as made once when issued (F2, F8)",
+    response_class=Response,
+    responses={**FILE_RESPONSES, **problem_responses({404: ["not_found"], 422: ["F8"]})},
+)
+async def get_credit_note_pdf(
+    ref: CreditNoteRef, request: Request, runtime: Runtime, caller: Reader
+) -> Response:
+    async with runtime.transaction() as uow:
+        note = await find_credit_note(uow, ref, caller)
+        document = await credit_note_document_of(uow, note)
+    return file_response(await stored_file(runtime, document), request)

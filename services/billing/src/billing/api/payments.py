@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 
 from billing.api.deps import BackOffice, Finance, PaymentId, Runtime, check_period
-from billing.api.schemas import AllocationIn, ImportOut, PaymentIn, PaymentOut
-from billing.domain.bank_csv import parse_bank_csv
+from billing.api.idempotency import IdempotencyKey, Once
+from billing.api.schemas import AllocationIn, PaymentIn, PaymentOut, StatementReportOut
+from billing.formats.camt import parse_camt053
+from billing.formats.cfonb import parse_cfonb
+from billing.formats.statement_csv import parse_statement_csv
+from billing.formats.statements import StatementLine
 from billing.repositories.records import PaymentFilter
-from billing.use_cases.payments import (
-    PaymentInput,
-    allocate_payment,
-    import_bank_export,
-    record_payment,
-)
-from shared.errors import NotFound, TooLarge
+from billing.use_cases.payments import PaymentInput, allocate_payment, record_payment
+from billing.use_cases.statements import import_statement
+from shared.errors import InvalidInput, NotFound, TooLarge
 from shared.openapi import problem_responses
 from shared.pagination import Page, Paging
 
@@ -28,16 +31,27 @@ MAX_IMPORT_BYTES = 5_000_000
 @router.post(
     "/payments",
     status_code=201,
+    response_model=PaymentOut,
     summary="Record a payment; the same bank reference again is the same payment (F4)",
     responses={
         200: {"description": "Already recorded under this bank reference", "model": PaymentOut},
-        **problem_responses({404: ["not_found"], 409: ["F4"], 422: ["F4"]}),
+        **problem_responses(
+            {404: ["not_found"], 409: ["F4"], 422: ["F4", "idempotency_key_reused"]}
+        ),
     },
 )
 async def create_payment(
-    body: PaymentIn, runtime: Runtime, caller: Finance, response: Response
-) -> PaymentOut:
+    body: PaymentIn,
+    request: Request,
+    runtime: Runtime,
+    caller: Finance,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> PaymentOut | JSONResponse:
+    once = await Once.of(request, caller, idempotency_key)
     async with runtime.transaction() as uow:
+        if (first := await once.replayed(uow)) is not None:
+            return first
         outcome = await record_payment(
             uow,
             PaymentInput(
@@ -52,9 +66,10 @@ async def create_payment(
             source="manual",
             by=caller.principal.subject,
         )
-    if not outcome.created:
-        response.status_code = 200
-    return PaymentOut.of(outcome.payment, duplicate=not outcome.created)
+        answer = PaymentOut.of(outcome.payment, duplicate=not outcome.created)
+        response.status_code = 201 if outcome.created else 200
+        await once.remember(uow, response.status_code, answer)
+    return answer
 
 
 @router.get(
@@ -98,17 +113,30 @@ async def get_payment(payment_id: PaymentId, runtime: Runtime, caller: BackOffic
 
 @router.post(
     "/payments/{payment_id}/allocations",
+    response_model=PaymentOut,
     summary="Allocate what is left of a payment to an invoice by hand (F4)",
-    responses=problem_responses({404: ["not_found"], 409: ["F4"], 422: ["F4"]}),
+    responses=problem_responses(
+        {404: ["not_found"], 409: ["F4"], 422: ["F4", "idempotency_key_reused"]}
+    ),
 )
 async def allocate(
-    payment_id: PaymentId, body: AllocationIn, runtime: Runtime, caller: Finance
-) -> PaymentOut:
+    payment_id: PaymentId,
+    body: AllocationIn,
+    request: Request,
+    runtime: Runtime,
+    caller: Finance,
+    idempotency_key: IdempotencyKey = None,
+) -> PaymentOut | JSONResponse:
+    once = await Once.of(request, caller, idempotency_key)
     async with runtime.transaction() as uow:
+        if (first := await once.replayed(uow)) is not None:
+            return first
         payment = await allocate_payment(
             uow, payment_id, body.invoice_number, amount=body.amount, by=caller.principal.subject
         )
-    return PaymentOut.of(payment)
+        answer = PaymentOut.of(payment)
+        await once.remember(uow, 200, answer)
+    return answer
 
 
 async def _body_within(request: Request, limit: int) -> bytes:
@@ -127,24 +155,84 @@ async def _body_within(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+#: The statement formats the import reads, and the body types they come as.
+StatementFormat = Literal["cfonb", "camt053", "csv"]
+STATEMENT_TYPES = (
+    "text/csv",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+    "application/octet-stream",
+)
+
+
+def parse_statement(format: StatementFormat, raw: bytes, account: str) -> list[StatementLine]:
+    if format == "cfonb":
+        return parse_cfonb(raw)
+    if format == "camt053":
+        return parse_camt053(raw)
+    return parse_statement_csv(raw, account=account)
+
+
 @router.post(
     "/payments/import",
-    summary="Import the payments of a CSV bank export (text/csv body), all or nothing (F4)",
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
-    responses=problem_responses({409: ["F4"], 413: ["too_large"], 422: ["F4"]}),
+    response_model=StatementReportOut,
+    summary="Import the payments of a bank statement (CFONB 120, CAMT.053 or the bank's CSV "
+    "export): each recorded once, matched to the invoices it names (F4)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}} for t in STATEMENT_TYPES
+            },
+        }
+    },
+    responses=problem_responses(
+        {413: ["too_large"], 422: ["validation", "F4", "idempotency_key_reused"]}
+    ),
 )
-async def import_payments(request: Request, runtime: Runtime, caller: Finance) -> ImportOut:
+async def import_payments(
+    request: Request,
+    runtime: Runtime,
+    caller: Finance,
+    format: Annotated[
+        StatementFormat,
+        Query(
+            description="cfonb (CFONB 120), camt053 (ISO 20022 CAMT.053) or csv (a bank's export)"
+        ),
+    ] = "csv",
+    account: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{11,40}$",
+            description="The account's IBAN: a CSV export seldom names it (default: the "
+            "agency's); a CFONB or CAMT statement of another account is refused",
+        ),
+    ] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> StatementReportOut | JSONResponse:
     raw = await _body_within(request, MAX_IMPORT_BYTES)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    parsed = parse_bank_csv(text)
+    iban = _account(account) if account else runtime.settings.seller.iban
+    lines = parse_statement(format, raw, iban)
+    if account and format != "csv":
+        others = sorted({ln.account for ln in lines if ln.account.replace(" ", "") != iban})
+        if others:
+            raise InvalidInput(
+                f"This statement is of account(s) {', '.join(others)}, not {iban}.",
+                accounts=others,
+            )
+    once = await Once.of(request, caller, idempotency_key, body=raw)
     async with runtime.transaction() as uow:
-        outcome = await import_bank_export(uow, parsed, by=caller.principal.subject)
-    return ImportOut(
-        recorded=outcome.recorded,
-        duplicates=outcome.duplicates,
-        skipped=parsed.skipped,
-        unmatched=outcome.unmatched,
-    )
+        if (first := await once.replayed(uow)) is not None:
+            return first
+        report = await import_statement(uow, lines, by=caller.principal.subject)
+        answer = StatementReportOut.of(report, format)
+        await once.remember(uow, 200, answer)
+    return answer
+
+
+def _account(text: str) -> str:
+    try:
+        return str(IBAN(text))
+    except SchwiftyException as exc:
+        raise InvalidInput(f"The account {text!r} is not a valid IBAN: {exc}.") from None

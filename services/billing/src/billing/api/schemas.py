@@ -15,7 +15,9 @@ from billing.repositories.records import (
     CustomerRecord,
     InvoiceRecord,
     PaymentRecord,
+    ReminderRecord,
 )
+from billing.use_cases.statements import ReportedLine, StatementReport
 from shared.text import ClientText as Text
 
 
@@ -51,6 +53,10 @@ class CustomerAccountOut(BaseModel):
     public_body: bool
     email: str | None
     updated_at: datetime
+    chorus_service_code: str | None
+    chorus_commitment_number: str | None
+    chorus_service_code_required: bool
+    chorus_commitment_required: bool
 
     @classmethod
     def of(cls, c: CustomerRecord) -> CustomerAccountOut:
@@ -65,7 +71,27 @@ class CustomerAccountOut(BaseModel):
             public_body=c.public_body,
             email=c.email,
             updated_at=c.updated_at,
+            chorus_service_code=c.chorus_service_code,
+            chorus_commitment_number=c.chorus_commitment_number,
+            chorus_service_code_required=c.chorus_service_code_required,
+            chorus_commitment_required=c.chorus_commitment_required,
         )
+
+
+class ChorusReferencesIn(BaseModel):
+    """F8: what finance records of a public body; a field left out keeps what is known."""
+
+    siret: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
+    service_code: Text | None = Field(default=None, min_length=1, max_length=100)
+    commitment_number: Text | None = Field(default=None, min_length=1, max_length=50)
+
+
+class ChorusReferencesOut(BaseModel):
+    customer: CustomerAccountOut
+    #: The documents that waited for these references: their files are now made.
+    released: list[str]
+    #: The documents still lacking a reference, with what they lack.
+    still_waiting: dict[str, list[str]]
 
 
 class CreditNoteOut(BaseModel):
@@ -233,11 +259,84 @@ class AllocationIn(BaseModel):
     amount: Decimal | None = None
 
 
-class ImportOut(BaseModel):
+class StatementLineOut(BaseModel):
+    line: int
+    bank_reference: str
+    booked_on: date
+    amount: Decimal
+    label: str
+    outcome: str
+    payment_id: UUID | None = None
+    invoice_numbers: list[str] = Field(default_factory=list)
+
+
+class StatementReportOut(BaseModel):
+    """What the import did with each line of the statement (F4)."""
+
+    format: str
+    #: Payments recorded now (matched and unmatched).
     recorded: int
-    duplicates: list[str]
-    skipped: list[str]
-    unmatched: list[str]
+    matched: list[StatementLineOut]
+    unmatched: list[StatementLineOut]
+    duplicates: list[StatementLineOut]
+    skipped: list[StatementLineOut]
+    refused: list[StatementLineOut]
+
+    @classmethod
+    def of(cls, report: StatementReport, format: str) -> StatementReportOut:
+        def lines(found: list[ReportedLine]) -> list[StatementLineOut]:
+            return [
+                StatementLineOut(
+                    line=x.line,
+                    bank_reference=x.bank_reference,
+                    booked_on=x.booked_on,
+                    amount=x.amount,
+                    label=x.label,
+                    outcome=x.outcome,
+                    payment_id=x.payment_id,
+                    invoice_numbers=list(x.invoice_numbers),
+                )
+                for x in found
+            ]
+
+        return cls(
+            format=format,
+            recorded=report.recorded,
+            matched=lines(report.matched),
+            unmatched=lines(report.unmatched),
+            duplicates=lines(report.duplicates),
+            skipped=lines(report.skipped),
+            refused=lines(report.refused),
+        )
+
+
+class ReminderOut(BaseModel):
+    """F3, F6: a reminder sent, and the number of its letter."""
+
+    id: UUID
+    level: int
+    kind: str
+    days_after_due: int
+    sent_on: date
+    amount_due: Decimal
+    document: str
+
+    @classmethod
+    def of(cls, r: ReminderRecord, document: str) -> ReminderOut:
+        return cls(
+            id=r.id,
+            level=r.level,
+            kind=r.kind,
+            days_after_due=r.days_after_due,
+            sent_on=r.sent_on,
+            amount_due=r.amount_due,
+            document=document,
+        )
+
+
+class RemindersRunOut(BaseModel):
+    as_of: date
+    sent: int
 
 
 class OverdueOut(BaseModel):
@@ -256,3 +355,7 @@ class ReconciliationOut(BaseModel):
     totals: dict[str, Decimal]
     consistent: bool
     mismatches: list[dict[str, Any]]
+    #: F6: the overdue invoices of the period and their last reminder (level, kind, date).
+    overdue: list[dict[str, Any]]
+    #: F8: public bodies' documents waiting for a Chorus Pro reference finance must record.
+    documents_waiting: list[dict[str, Any]]

@@ -38,8 +38,12 @@ def next_sequence(last: int) -> int:
     return last + 1
 
 
+#: An invoice number as payers write it and banks print it: ``FA-2025-00012``, ``fa 2025 12``,
+#: ``FA2025/00012``, ``F A 2025-00007``, or ``FA-2025-`` at the end of one statement record and
+#: ``00012`` at the start of the next. Not inside another word (``SOFA-2025-...``), a year of
+#: 19xx or 20xx, at most five digits of sequence. The one pattern billing finds numbers with.
 _INVOICE_IN_TEXT = re.compile(
-    r"(?<![A-Z0-9])FA[\s\-_/.]?(\d{4})[\s\-_/.]?(\d{1,5})(?!\d)", re.IGNORECASE
+    r"(?<![A-Z0-9])F\s?A[\s\-_/.:]*((?:19|20)\d{2})[\s\-_/.:]*(\d{1,5})(?!\d)", re.IGNORECASE
 )
 
 

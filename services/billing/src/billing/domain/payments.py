@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Literal, get_args
 
@@ -29,6 +30,39 @@ def check_payment(amount: Decimal, method: str, bank_reference: str) -> None:
         )
     if "\x00" in bank_reference:
         raise RuleViolated("F4", "A bank reference is printable text.")
+
+
+def check_payment_date(received_on: date, *, first_year: int, today: date) -> None:
+    """F4 (decision): a payment is received between 1 January of the agency's first invoicing
+    year and today, never before it invoiced anything nor in the future."""
+    earliest = date(first_year, 1, 1)
+    if received_on > today:
+        raise RuleViolated(
+            "F4",
+            f"A payment cannot be received in the future: {received_on} is after today ({today}).",
+        )
+    if received_on < earliest:
+        raise RuleViolated(
+            "F4",
+            f"A payment's date lies between {earliest} (the first invoicing year) and today: "
+            f"{received_on} is before it. Check the date of receipt.",
+            earliest=earliest.isoformat(),
+        )
+
+
+_CHEQUE_LABELS = ("REM CHQ", "REMISE CHQ", "REMISE CHEQUE", "REMISE DE CHEQUE", "CHQ ", "CHEQUE ")
+_CARD_LABELS = ("CB ", "CARTE ", "REMISE CB", "REMISE CARTE", "TPE ")
+
+
+def method_of_label(label: str) -> Method:
+    """F4: how a payment on a bank statement was made, as its label tells (a cheque remittance,
+    a card settlement), a transfer otherwise. ``label`` is upper case without accents."""
+    text = " ".join(label.split()) + " "
+    if text.startswith(_CHEQUE_LABELS):
+        return "cheque"
+    if text.startswith(_CARD_LABELS):
+        return "card"
+    return "transfer"
 
 
 @dataclass(frozen=True)

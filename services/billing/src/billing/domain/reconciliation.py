@@ -28,6 +28,8 @@ class InvoiceFacts:
     paid: Decimal
     paid_at: datetime | None = None
     overdue_marked: bool = False
+    #: The membership, upgrade or booking invoiced.
+    subject_id: UUID | None = None
 
     @property
     def balance(self) -> Balance:
@@ -104,6 +106,10 @@ class Report:
     credit_notes: list[CreditNoteFacts] = field(default_factory=list)
     mismatches: list[Mismatch] = field(default_factory=list)
     consistent: bool = True
+    #: F6: where each overdue invoice of the period stands: its last reminder, if any.
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+    #: F8: public bodies' documents of the period waiting for a Chorus Pro reference.
+    documents_waiting: list[dict[str, Any]] = field(default_factory=list)
 
 
 def find_mismatches(

@@ -1,8 +1,8 @@
 """F4: which invoices a statement line pays, and whether its date is plausible.
 
-Invoice numbers are ``FA-AAAA-NNNNN`` (billing's numbering, F2). Payers write them as they
-please and banks cut and upper-case them: ``FA-2025-00012``, ``fa 2025 12``, ``FA2025/00012``,
-or ``FA-2025-`` at the end of one complement record and ``00012`` at the start of the next.
+Invoice numbers are ``FA-AAAA-NNNNN`` (billing's numbering, F2), found in the remittance text
+with the numbering's own pattern (:func:`billing.domain.numbering.invoice_numbers_in`): payers
+write them as they please and banks cut and upper-case them.
 A credit naming at least one invoice billing knows is matched (allocation then follows the
 order the numbers were written in); any other credit waits in the unmatched queue, never
 dropped; a debit is not a payment.
@@ -10,38 +10,23 @@ dropped; a debit is not a payment.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from billing.domain.numbering import invoice_numbers_in
 from billing.formats.statements import StatementLine
 from shared.errors import RuleViolated
 
-INVOICE_SERIES = "FA"
-SEQUENCE_DIGITS = 5
-
-_NUMBER_IN_TEXT = re.compile(
-    r"(?<![A-Z0-9])F\s?A[\s\-_/.:]*((?:19|20)\d{2})[\s\-_/.:]*(\d{1,5})(?!\d)", re.IGNORECASE
-)
-
-
-def invoice_number(year: int, sequence: int) -> str:
-    return f"{INVOICE_SERIES}-{year}-{sequence:0{SEQUENCE_DIGITS}d}"
-
-
-def invoice_numbers_in(text: str) -> list[str]:
-    """The invoice numbers written in ``text``, normalised, first written first, once each."""
-    found: list[str] = []
-    for match in _NUMBER_IN_TEXT.finditer(text or ""):
-        sequence = int(match.group(2))
-        if sequence == 0:
-            continue
-        number = invoice_number(int(match.group(1)), sequence)
-        if number not in found:
-            found.append(number)
-    return found
+__all__ = [
+    "Match",
+    "MatchStatus",
+    "check_payment_dates",
+    "invoice_numbers_in",
+    "match_line",
+    "match_lines",
+]
 
 
 class MatchStatus(StrEnum):

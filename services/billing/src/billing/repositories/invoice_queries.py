@@ -90,6 +90,7 @@ def invoice_record(row: Any) -> InvoiceRecord:
         paid_on=m["paid_on"],
         paid_at=m["paid_at"],
         overdue_on=m["overdue_on"],
+        created_at=m["created_at"],
     )
 
 
@@ -106,6 +107,7 @@ def credit_note_record(row: Any) -> CreditNoteRecord:
         reason=row.reason,
         cancels_invoice=row.cancels_invoice,
         issued_on=row.issued_on,
+        created_at=row.created_at,
     )
 
 
@@ -126,10 +128,16 @@ def invoices_where(
         query = query.where(invoices.c.year.in_(where.dues_years))
     if where.kinds is not None:
         query = query.where(invoices.c.kind.in_(where.kinds))
+    if where.public_body is not None:
+        query = query.where(invoices.c.customer_public_body.is_(where.public_body))
     return query
 
 
 def credit_notes_where(query: sa.Select[Any], where: CreditNoteFilter) -> sa.Select[Any]:
+    if where.id is not None:
+        query = query.where(credit_notes.c.id == where.id)
+    if where.number is not None:
+        query = query.where(credit_notes.c.number == where.number)
     if where.invoice_id is not None:
         query = query.where(credit_notes.c.invoice_id == where.invoice_id)
     if where.siren is not None:

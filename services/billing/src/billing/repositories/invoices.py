@@ -6,6 +6,7 @@ An issued invoice never changes (a trigger refuses it); what changes after issue
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -189,6 +190,10 @@ class InvoiceRepository:
         """F5: the paid mark, set once (the caller holds the invoice's lock)."""
         return await self._advance(invoice_id, {"paid_on": paid_on, "paid_at": paid_at})
 
+    async def record_reminder(self, invoice_id: UUID) -> Revision:
+        """F6: a reminder of the invoice was sent (a fact about it: its version advances)."""
+        return await self._advance(invoice_id, {})
+
     async def mark_overdue(self, invoice_id: UUID, on: date) -> Revision:
         return await self._advance(invoice_id, {"overdue_on": on})
 
@@ -229,6 +234,15 @@ class InvoiceRepository:
 
     async def get_invoice_by_number(self, number: str) -> InvoiceRecord | None:
         return await self._one(invoice_select().where(invoices.c.number == number))
+
+    async def existing_numbers(self, numbers: Collection[str]) -> set[str]:
+        """Which of ``numbers`` are invoices billing issued (F4: matching a statement)."""
+        if not numbers:
+            return set()
+        result = await self.connection.execute(
+            sa.select(invoices.c.number).where(invoices.c.number.in_(list(numbers)))
+        )
+        return set(result.scalars())
 
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None:
         """The invoice with its state row locked: payments and credit notes on one invoice

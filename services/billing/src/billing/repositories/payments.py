@@ -120,11 +120,13 @@ class PaymentRepository:
         ).first()
         return _payment(row) if row else None
 
-    async def allocate(self, allocation: NewAllocation) -> None:
-        """(Part of) a payment to an invoice: one row, and both aggregates' versions advance
-        (the caller holds the invoice's lock, and the payment's for an allocation by hand)."""
-        await self.connection.execute(
-            sa.insert(payment_allocations).values(
+    async def allocate(self, allocation: NewAllocation) -> int:
+        """(Part of) a payment to an invoice: one row (its id returned), and both aggregates'
+        versions advance (the caller holds the invoice's lock, and the payment's for an
+        allocation by hand)."""
+        inserted = await self.connection.execute(
+            sa.insert(payment_allocations)
+            .values(
                 payment_id=allocation.payment_id,
                 invoice_id=allocation.invoice_id,
                 amount=allocation.amount,
@@ -133,6 +135,7 @@ class PaymentRepository:
                 at_recording=allocation.at_recording,
                 allocated_by=allocation.allocated_by,
             )
+            .returning(payment_allocations.c.id)
         )
         await self.connection.execute(
             sa.update(payment_state)
@@ -144,6 +147,7 @@ class PaymentRepository:
             .where(invoice_state.c.invoice_id == allocation.invoice_id)
             .values(version=invoice_state.c.version + 1)
         )
+        return int(inserted.scalar_one())
 
     async def list_payments(self, where: PaymentFilter) -> list[PaymentRecord]:
         query = _where(_payment_select(), where).order_by(

@@ -39,6 +39,10 @@ def _customer(row: Any) -> CustomerRecord:
         public_body=row.public_body,
         email=row.email,
         updated_at=row.updated_at,
+        chorus_service_code=row.chorus_service_code,
+        chorus_commitment_number=row.chorus_commitment_number,
+        chorus_service_code_required=row.chorus_service_code_required,
+        chorus_commitment_required=row.chorus_commitment_required,
     )
 
 
@@ -59,7 +63,9 @@ class ProjectionRepository:
 
     # -- customers ---------------------------------------------------------------------------
 
-    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> None:
+    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> CustomerRecord:
+        """The customer as membership describes it now; a Chorus Pro reference the event does
+        not carry keeps the one known (finance may have recorded it, F8). Returns the row."""
         values = {
             "siren": details.siren,
             "siret": details.siret,
@@ -71,13 +77,50 @@ class ProjectionRepository:
             "public_body": details.public_body,
             "email": details.email,
             "updated_at": now,
+            "chorus_service_code": details.chorus_service_code,
+            "chorus_commitment_number": details.chorus_commitment_number,
+            "chorus_service_code_required": details.chorus_service_code_required,
+            "chorus_commitment_required": details.chorus_commitment_required,
         }
+        kept = ("chorus_service_code", "chorus_commitment_number")
         statement = pg_insert(customers).values(values)
-        statement = statement.on_conflict_do_update(
+        upsert = statement.on_conflict_do_update(
             index_elements=[customers.c.siren],
-            set_={k: statement.excluded[k] for k in values if k != "siren"},
+            set_={
+                k: sa.func.coalesce(statement.excluded[k], customers.c[k])
+                if k in kept
+                else statement.excluded[k]
+                for k in values
+                if k != "siren"
+            },
+        ).returning(*customers.c)
+        return _customer((await self.connection.execute(upsert)).one())
+
+    async def record_chorus_references(
+        self,
+        siren: str,
+        *,
+        siret: str | None,
+        service_code: str | None,
+        commitment_number: str | None,
+        now: datetime,
+    ) -> CustomerRecord | None:
+        """F8: the references finance recorded (None keeps what is known); None if unknown."""
+        result = await self.connection.execute(
+            sa.update(customers)
+            .where(customers.c.siren == siren)
+            .values(
+                siret=sa.func.coalesce(siret, customers.c.siret),
+                chorus_service_code=sa.func.coalesce(service_code, customers.c.chorus_service_code),
+                chorus_commitment_number=sa.func.coalesce(
+                    commitment_number, customers.c.chorus_commitment_number
+                ),
+                updated_at=now,
+            )
+            .returning(*customers.c)
         )
-        await self.connection.execute(statement)
+        row = result.first()
+        return _customer(row) if row else None
 
     async def get_customer(self, siren: str) -> CustomerRecord | None:
         row = (

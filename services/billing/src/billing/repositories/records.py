@@ -8,11 +8,12 @@ carry, so that a consumer can tell a stale event from a newer one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
+from billing.documents.render import DocumentKind, References
 from billing.domain.invoices import Balance, InvoiceKind, Status
 from billing.domain.mentions import Customer
 from billing.domain.money import money
@@ -73,6 +74,7 @@ class InvoiceRecord:
     paid_on: date | None
     paid_at: datetime | None
     overdue_on: date | None
+    created_at: datetime | None = None
 
     @property
     def balance(self) -> Balance:
@@ -115,6 +117,8 @@ class InvoiceFilter:
     #: The membership year(s) the dues are for.
     dues_years: tuple[int, ...] | None = None
     kinds: tuple[InvoiceKind, ...] | None = None
+    #: F8: invoices addressed to public bodies (Chorus Pro).
+    public_body: bool | None = None
 
 
 # -- credit notes ------------------------------------------------------------------------------
@@ -134,6 +138,7 @@ class CreditNoteRecord:
     reason: str
     cancels_invoice: bool
     issued_on: date
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,8 @@ class NewCreditNote:
 
 @dataclass(frozen=True)
 class CreditNoteFilter:
+    id: UUID | None = None
+    number: str | None = None
     invoice_id: UUID | None = None
     siren: str | None = None
     issued_from: date | None = None
@@ -248,6 +255,11 @@ class CustomerRecord:
     public_body: bool
     email: str | None
     updated_at: datetime
+    #: F8: what Chorus Pro routes a public body's invoices by, and what the body requires.
+    chorus_service_code: str | None = None
+    chorus_commitment_number: str | None = None
+    chorus_service_code_required: bool = False
+    chorus_commitment_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,3 +278,145 @@ class MembershipRecord:
     plan: str
     activated_at: datetime | None
     lapsed_on: date | None
+
+
+# -- documents (F3, F7, F8) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewDocumentSource:
+    """A document frozen when issued: what it says, as JSON (``billing.documents.sources``)."""
+
+    document_id: UUID
+    kind: DocumentKind
+    number: str
+    invoice_id: UUID
+    siren: str
+    issued_on: date
+    public_body: bool
+    #: F8: a public body's document lacking a Chorus Pro reference its structure requires.
+    awaiting_references: bool
+    source: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    file_name: str
+    media_type: str
+    sha256: str
+    produced_at: datetime
+    #: Empty when the query did not ask for it (lists).
+    content: bytes = b""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    document_id: UUID
+    kind: DocumentKind
+    number: str
+    invoice_id: UUID
+    siren: str
+    issued_on: date
+    public_body: bool
+    awaiting_references: bool
+    source: dict[str, Any]
+    created_at: datetime
+    #: The references finance recorded last (F8), and whether they are all it requires.
+    references: References | None = None
+    references_complete: bool = False
+    file: StoredFile | None = None
+
+    @property
+    def waits_for_references(self) -> bool:
+        """F8: not made, and not to be made until finance records a missing reference."""
+        return self.file is None and self.awaiting_references and not self.references_complete
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    kinds: tuple[DocumentKind, ...] | None = None
+    #: The documents of this invoice (the invoice's own, its credit notes', its reminders').
+    invoice_id: UUID | None = None
+    siren: str | None = None
+    public_body: bool | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+    #: True: only the documents waiting for a Chorus Pro reference (F8).
+    waiting_for_references: bool | None = None
+
+
+# -- ledger (F7) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry to post: its journal's number and validation date come from the counter."""
+
+    journal: str
+    fiscal_year: int
+    number: int
+    valid_on: date
+    #: The fact it records (``invoice``, ``credit_note``, ``payment``, ``allocation``) and its id.
+    source_kind: str
+    source_id: str
+    posted_at: datetime
+
+
+# -- idempotency keys --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """The request an idempotency key was first used for, and the answer it was given."""
+
+    fingerprint: str
+    status: int | None
+    body: Any
+
+
+# -- reminders (F3, F6) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderRecord:
+    id: UUID
+    invoice_id: UUID
+    level: int
+    kind: str
+    days_after_due: int
+    sent_on: date
+    amount_due: Decimal
+
+
+# -- auditorium dates (B3, F6) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditoriumDate:
+    """One auditorium date as a booking event describes it."""
+
+    booking_id: UUID
+    siren: str
+    resource_id: UUID
+    resource_name: str
+    booked_on: date
+    starts_at: time
+    ends_at: time
+
+
+@dataclass(frozen=True)
+class AuditoriumRecord:
+    booking_id: UUID
+    siren: str
+    resource_id: UUID
+    resource_name: str
+    booked_on: date
+    starts_at: time
+    ends_at: time
+    amount: Decimal | None
+    booked_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    invoice_id: UUID | None
+    credit_note_id: UUID | None

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from billing.domain import fec
 from billing.domain.credit_notes import decide_credit
 from billing.domain.invoices import DUES_KINDS, InvoiceKind, Line, becomes_paid, due_date, total_of
 from billing.domain.mentions import Customer
@@ -19,6 +20,8 @@ from billing.repositories.records import (
     NewInvoice,
     aggregate_ref,
 )
+from billing.use_cases.documents import freeze_credit_note, freeze_invoice
+from billing.use_cases.ledger import letter_invoice, post
 from billing.use_cases.ports import BillingWork
 from shared.contracts.billing import CreditNoteIssued, InvoiceIssued, InvoicePaid
 from shared.contracts.membership import CustomerDetails
@@ -52,38 +55,45 @@ async def issue_invoice(uow: BillingWork, request: IssueRequest) -> tuple[UUID, 
         existing = await repo.find_dues_key(c.siren, request.year, request.kind)
     if existing is not None:
         return existing, False
-    await uow.projections.upsert_customer(c, now)
+    known = await uow.projections.upsert_customer(c, now)
     sequence = await repo.advance_sequence(Series.INVOICE, today.year, last)
     assert sequence == next_sequence(last)
     number = format_number(Series.INVOICE, today.year, sequence)
     total = total_of(request.lines)
     due_on = due_date(today, uow.settings.invoicing.payment_terms_days)
-    issued = await repo.insert_invoice(
-        NewInvoice(
-            id=uuid.uuid4(),
-            number=number,
-            series_year=today.year,
-            sequence=sequence,
-            kind=request.kind,
-            subject_id=request.subject_id,
-            membership_id=request.membership_id,
-            customer=Customer(
-                siren=c.siren,
-                legal_name=c.legal_name,
-                address_line=c.address_line,
-                postal_code=c.postal_code,
-                city=c.city,
-                siret=c.siret,
-                public_body=c.public_body,
-            ),
-            year=request.year,
-            plan=request.plan,
-            issued_on=today,
-            due_on=due_on,
-            total=total,
-            created_at=now,
+    invoice = NewInvoice(
+        id=uuid.uuid4(),
+        number=number,
+        series_year=today.year,
+        sequence=sequence,
+        kind=request.kind,
+        subject_id=request.subject_id,
+        membership_id=request.membership_id,
+        customer=Customer(
+            siren=c.siren,
+            legal_name=c.legal_name,
+            address_line=c.address_line,
+            postal_code=c.postal_code,
+            city=c.city,
+            siret=c.siret,
+            public_body=c.public_body,
         ),
-        request.lines,
+        year=request.year,
+        plan=request.plan,
+        issued_on=today,
+        due_on=due_on,
+        total=total,
+        created_at=now,
+    )
+    issued = await repo.insert_invoice(invoice, request.lines)
+    await freeze_invoice(uow, invoice, request.lines, known)
+    await post(
+        uow,
+        fec.sale_entry(
+            number, today, request.kind, fec.Party(c.siren, c.legal_name), total, invoice.id
+        ),
+        source_kind="invoice",
+        source_id=invoice.id,
     )
     if request.kind in DUES_KINDS:
         await repo.claim_dues_key(c.siren, request.year, request.kind, issued.id)
@@ -164,6 +174,21 @@ async def issue_credit_note(
         created_by=by,
     )
     credited = await repo.add_credit_note(note)
+    await freeze_credit_note(uow, invoice, note)
+    await post(
+        uow,
+        fec.sale_entry(
+            number,
+            today,
+            invoice.kind,
+            fec.Party(invoice.siren, invoice.customer.legal_name),
+            note.amount,
+            invoice.id,
+            credit_note_of=invoice.number,
+        ),
+        source_kind="credit_note",
+        source_id=note.id,
+    )
     uow.outbox.add(
         CreditNoteIssued(
             credit_note_id=note.id,
@@ -185,6 +210,7 @@ async def issue_credit_note(
         await repo.release_dues_key(invoice.id)
     # a partial credit may leave a balance that earlier payments already cover (F5)
     await settle(uow, invoice, today)
+    await letter_invoice(uow, invoice.id)
     return CreditNoteRecord(
         id=note.id,
         number=number,

@@ -1,21 +1,22 @@
-"""Payments (F4): recorded once per bank reference, matched, allocated by hand, imported from a
-bank export; what they pay in full is settled (F5)."""
+"""Payments (F4): recorded once per bank reference, matched, allocated by hand; what they pay
+in full is settled (F5)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from billing.domain.bank_csv import ParsedExport
+from billing.domain import fec
 from billing.domain.numbering import invoice_numbers_in
 from billing.domain.payments import (
     OpenInvoice,
     allocate_by_reference,
     check_manual_allocation,
     check_payment,
+    check_payment_date,
 )
 from billing.repositories.records import (
     InvoiceRecord,
@@ -25,9 +26,10 @@ from billing.repositories.records import (
     aggregate_ref,
 )
 from billing.use_cases.invoices import settle
+from billing.use_cases.ledger import letter_invoice, post
 from billing.use_cases.ports import BillingWork
 from shared.contracts.billing import PaymentRecorded
-from shared.errors import Conflict, NotFound, RuleViolated
+from shared.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,11 @@ class PaymentInput:
     payer_reference: str
     bank_reference: str
     payer: str | None = None
+    #: Allocate to this invoice (finance named it): it must exist.
     invoice_number: str | None = None
+    #: The invoices a statement line names, known to exist, in the order written; None: the
+    #: numbers written in ``payer_reference`` are looked for.
+    invoice_numbers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,13 +58,11 @@ async def record_payment(
 ) -> PaymentOutcome:
     """F4: record a payment once per bank reference, match it, and settle what it pays (F5)."""
     check_payment(data.amount, data.method, data.bank_reference)
-    today = uow.clock.today()
-    if data.received_on > today:
-        raise RuleViolated(
-            "F4",
-            f"A payment cannot be received in the future: {data.received_on} is after today "
-            f"({today}).",
-        )
+    check_payment_date(
+        data.received_on,
+        first_year=uow.settings.invoicing.first_year,
+        today=uow.clock.today(),
+    )
     reference = data.bank_reference.strip()
     targets: list[InvoiceRecord] = []
     if data.invoice_number:
@@ -68,7 +72,12 @@ async def record_payment(
             raise NotFound("Invoice", number)
         targets.append(named)
     else:
-        for number in invoice_numbers_in(data.payer_reference):
+        named_numbers = (
+            data.invoice_numbers
+            if data.invoice_numbers is not None
+            else invoice_numbers_in(data.payer_reference)
+        )
+        for number in named_numbers:
             found = await uow.invoices.get_invoice_by_number(number)
             if found is not None:
                 targets.append(found)
@@ -131,8 +140,28 @@ async def record_payment(
                 allocated_by=by,
             )
         )
+    await post(
+        uow,
+        fec.bank_entry(
+            reference,
+            data.received_on,
+            data.amount,
+            f"Règlement {data.method} {data.payer_reference.strip()}",
+            [
+                fec.Share(
+                    invoice_id,
+                    fec.Party(locked[invoice_id].siren, locked[invoice_id].customer.legal_name),
+                    amount,
+                )
+                for invoice_id, amount in shares
+            ],
+        ),
+        source_kind="payment",
+        source_id=payment_id,
+    )
     for invoice_id, _ in shares:
         await settle(uow, locked[invoice_id], data.received_on)
+        await letter_invoice(uow, invoice_id)
     payment = await uow.payments.get_payment(payment_id)
     assert payment is not None
     uow.outbox.add(
@@ -168,67 +197,33 @@ async def allocate_payment(
         raise NotFound("Invoice", number)
     invoice = await uow.invoices.lock_invoice(target.id)
     assert invoice is not None
-    await uow.payments.allocate(
+    today = uow.clock.today()
+    allocation_id = await uow.payments.allocate(
         NewAllocation(
             payment_id=payment.id,
             invoice_id=invoice.id,
             amount=share,
-            allocated_on=uow.clock.today(),
+            allocated_on=today,
             allocated_at=uow.clock.now(),
             at_recording=False,
             allocated_by=by,
         )
     )
+    await post(
+        uow,
+        fec.allocation_entry(
+            payment.bank_reference,
+            today,
+            fec.Party(invoice.siren, invoice.customer.legal_name),
+            share,
+            invoice.number,
+            invoice.id,
+        ),
+        source_kind="allocation",
+        source_id=allocation_id,
+    )
     await settle(uow, invoice, max(payment.received_on, invoice.issued_on))
+    await letter_invoice(uow, invoice.id)
     updated = await uow.payments.get_payment(payment.id)
     assert updated is not None
     return updated
-
-
-@dataclass
-class ImportOutcome:
-    recorded: int = 0
-    duplicates: list[str] = field(default_factory=list)
-    unmatched: list[str] = field(default_factory=list)
-
-
-async def import_bank_export(uow: BillingWork, export: ParsedExport, *, by: str) -> ImportOutcome:
-    """F4: every payment of a checked bank export, all or nothing (the caller's transaction):
-    a line the rules refuse refuses the file, naming the line."""
-    outcome = ImportOutcome()
-    for line in export.payments:
-        try:
-            result = await record_payment(
-                uow,
-                PaymentInput(
-                    method=line.method,
-                    amount=line.amount,
-                    received_on=line.received_on,
-                    payer_reference=line.label,
-                    bank_reference=line.bank_reference,
-                    payer=line.payer,
-                ),
-                source="import",
-                by=by,
-            )
-        except Conflict as exc:
-            raise Conflict(
-                f"Line {line.line}: {exc.detail} Nothing of the file was imported.",
-                rule=exc.rule,
-                line=line.line,
-                **exc.extra,
-            ) from None
-        except RuleViolated as exc:
-            raise RuleViolated(
-                exc.rule,
-                f"Line {line.line}: {exc.detail} Nothing of the file was imported.",
-                line=line.line,
-                **exc.extra,
-            ) from None
-        if not result.created:
-            outcome.duplicates.append(line.bank_reference)
-            continue
-        outcome.recorded += 1
-        if result.payment.allocated <= 0:
-            outcome.unmatched.append(line.bank_reference)
-    return outcome

@@ -3,20 +3,33 @@ in-memory fakes of the use-case tests."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from decimal import Decimal
+from typing import Any, Protocol
 from uuid import UUID
 
+from billing.documents.render import References, RenderedFile
+from billing.domain import fec
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.numbering import Series
 from billing.repositories.records import (
+    AuditoriumDate,
+    AuditoriumRecord,
+    CustomerRecord,
+    DocumentFilter,
+    DocumentRecord,
     InvoiceRecord,
     NewAllocation,
     NewCreditNote,
+    NewDocumentSource,
+    NewEntry,
     NewInvoice,
     NewPayment,
     PaymentRecord,
+    ReminderRecord,
     Revision,
+    StoredAnswer,
 )
 from billing.settings import BillingSettings
 from shared.clock import Clock
@@ -49,6 +62,8 @@ class InvoiceStore(Protocol):
 
     async def mark_overdue(self, invoice_id: UUID, on: date) -> Revision: ...
 
+    async def record_reminder(self, invoice_id: UUID) -> Revision: ...
+
     async def claim_overdue(self, as_of: date, limit: int) -> list[UUID]: ...
 
     async def get_invoice(self, invoice_id: UUID) -> InvoiceRecord | None: ...
@@ -56,6 +71,10 @@ class InvoiceStore(Protocol):
     async def get_invoice_by_number(self, number: str) -> InvoiceRecord | None: ...
 
     async def lock_invoice(self, invoice_id: UUID) -> InvoiceRecord | None: ...
+
+    async def existing_numbers(self, numbers: Collection[str]) -> set[str]: ...
+
+    async def lines_of(self, invoice_id: UUID) -> list[Line]: ...
 
 
 class PaymentStore(Protocol):
@@ -67,11 +86,116 @@ class PaymentStore(Protocol):
 
     async def get_payment_by_bank_reference(self, reference: str) -> PaymentRecord | None: ...
 
-    async def allocate(self, allocation: NewAllocation) -> None: ...
+    async def allocate(self, allocation: NewAllocation) -> int: ...
+
+
+class LedgerStore(Protocol):
+    async def next_number(
+        self, journal: str, fiscal_year: int, today: date
+    ) -> tuple[int, date]: ...
+
+    async def insert_entry(self, entry: NewEntry, posted: fec.Entry) -> int: ...
+
+    async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None: ...
+
+    async def add_lettering(
+        self,
+        *,
+        fiscal_year: int,
+        code: str,
+        lettered_on: date,
+        invoice_id: Any,
+        lines: list[fec.OpenLine],
+    ) -> None: ...
+
+
+class AuditoriumStore(Protocol):
+    async def record_booked(
+        self, booking: AuditoriumDate, *, amount: Decimal, booked_at: datetime, now: datetime
+    ) -> AuditoriumRecord: ...
+
+    async def record_cancelled(
+        self, booking: AuditoriumDate, *, cancelled_at: datetime, reason: str, now: datetime
+    ) -> AuditoriumRecord: ...
+
+    async def set_invoice(self, booking_id: UUID, invoice_id: UUID) -> None: ...
+
+    async def set_credit_note(self, booking_id: UUID, credit_note_id: UUID) -> None: ...
+
+    async def waiting_of(self, siren: str) -> list[AuditoriumRecord]: ...
+
+
+class ReminderStore(Protocol):
+    async def claim_due(self, as_of: date, days: Sequence[int], limit: int) -> list[UUID]: ...
+
+    async def add(
+        self,
+        *,
+        reminder_id: UUID,
+        invoice_id: UUID,
+        level: int,
+        kind: str,
+        days_after_due: int,
+        sent_on: date,
+        amount_due: Any,
+        created_at: Any,
+    ) -> None: ...
+
+    async def of_invoice(self, invoice_id: UUID) -> list[ReminderRecord]: ...
+
+
+class IdempotencyStore(Protocol):
+    async def claim(self, principal: str, key: str, fingerprint: str, now: datetime) -> bool: ...
+
+    async def answer(self, principal: str, key: str) -> StoredAnswer | None: ...
+
+    async def remember(self, principal: str, key: str, status: int, body: Any) -> None: ...
+
+
+class DocumentStore(Protocol):
+    async def add_source(self, source: NewDocumentSource) -> None: ...
+
+    async def get_document(
+        self, document_id: UUID, *, content: bool = True
+    ) -> DocumentRecord | None: ...
+
+    async def invoice_document(self, invoice_id: UUID) -> DocumentRecord | None: ...
+
+    async def list_documents(
+        self, where: DocumentFilter, *, content: bool = False
+    ) -> list[DocumentRecord]: ...
+
+    async def claim_producible(
+        self, limit: int, where: DocumentFilter | None = None
+    ) -> list[DocumentRecord]: ...
+
+    async def store_file(self, document_id: UUID, file: RenderedFile, at: datetime) -> bool: ...
+
+    async def add_references(
+        self,
+        document_id: UUID,
+        references: References,
+        *,
+        complete: bool,
+        at: datetime,
+        by: str,
+    ) -> None: ...
 
 
 class ProjectionStore(Protocol):
-    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> None: ...
+    async def upsert_customer(self, details: CustomerDetails, now: datetime) -> CustomerRecord: ...
+
+    async def get_customer(self, siren: str) -> CustomerRecord | None: ...
+
+    async def record_chorus_references(
+        self,
+        siren: str,
+        *,
+        siret: str | None,
+        service_code: str | None,
+        commitment_number: str | None,
+        now: datetime,
+    ) -> CustomerRecord | None: ...
 
     async def record_activation(
         self,
@@ -117,3 +241,18 @@ class BillingWork(Protocol):
 
     @property
     def projections(self) -> ProjectionStore: ...
+
+    @property
+    def documents(self) -> DocumentStore: ...
+
+    @property
+    def ledger(self) -> LedgerStore: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def reminders(self) -> ReminderStore: ...
+
+    @property
+    def auditorium(self) -> AuditoriumStore: ...
