@@ -195,5 +195,6 @@ async def test_m5_f5_new_membership_then_m6_renewal_end_to_end(platform: Platfor
             headers=platform.token(Role.FINANCE),
         )
         assert report.status_code == 200, report.text
-        assert report.json()["mismatches"] == []
+        # this structure's: other tests of the session (the API fuzzers) leave their own traces
+        assert [m for m in report.json()["mismatches"] if m["siren"] == siren] == []
         assert report.json()["consistent"] is True

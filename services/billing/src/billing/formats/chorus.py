@@ -106,7 +106,10 @@ def chorus_deposit(
             for d in chosen
         ],
     )
-    stamp = (period_end.year, period_end.month, period_end.day, 0, 0, 0)
+    # a ZIP entry's date lies in 1980-2107: a period's end outside it (a typing slip) is kept
+    # in the file's name, and the entries are dated at the nearest bound
+    stamp_day = min(max(period_end, date(1980, 1, 1)), date(2107, 12, 31))
+    stamp = (stamp_day.year, stamp_day.month, stamp_day.day, 0, 0, 0)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in [(MANIFEST, manifest), *((d.file_name, d.content) for d in chosen)]:

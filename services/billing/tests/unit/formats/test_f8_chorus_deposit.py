@@ -100,3 +100,12 @@ def test_f8_deposit_of_a_period_without_public_body_invoices_has_only_the_manife
     assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [MANIFEST]
     with pytest.raises(InvalidInput):
         chorus_deposit(files, period_start=date(2025, 2, 1), period_end=date(2025, 1, 1))
+
+
+def test_f8_a_deposit_of_a_period_outside_the_zip_dates_is_still_made() -> None:
+    from datetime import date
+
+    for end in (date(1900, 1, 1), date(2200, 1, 1)):
+        name, content = chorus_deposit([], period_start=end, period_end=end)
+        assert name == f"chorus-pro-{end:%Y%m%d}-{end:%Y%m%d}.zip"
+        assert content.startswith(b"PK")
