@@ -6,6 +6,7 @@ written in the transaction that issues it, its file once, the first writer's kep
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -15,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.documents.render import DocumentKind, References, RenderedFile
+from billing.repositories.issuing_sql import INSERT_SOURCE
 from billing.repositories.records import (
     DocumentFilter,
     DocumentRecord,
@@ -128,18 +130,19 @@ class DocumentRepository:
 
     async def add_source(self, source: NewDocumentSource) -> None:
         await self.connection.execute(
-            sa.insert(document_sources).values(
-                document_id=source.document_id,
-                kind=source.kind,
-                number=source.number,
-                invoice_id=source.invoice_id,
-                siren=source.siren,
-                issued_on=source.issued_on,
-                public_body=source.public_body,
-                awaiting_references=source.awaiting_references,
-                source=source.source,
-                created_at=source.created_at,
-            )
+            INSERT_SOURCE,
+            {
+                "document_id": source.document_id,
+                "kind": source.kind,
+                "number": source.number,
+                "invoice_id": source.invoice_id,
+                "siren": source.siren,
+                "issued_on": source.issued_on,
+                "public_body": source.public_body,
+                "awaiting_references": source.awaiting_references,
+                "source": json.dumps(source.source, ensure_ascii=False),
+                "created_at": source.created_at,
+            },
         )
 
     async def get_document(

@@ -351,16 +351,23 @@ class DocumentFilter:
 
 @dataclass(frozen=True)
 class NewEntry:
-    """An entry to post: its journal's number and validation date come from the counter."""
+    """An entry to post: its number and validation date come from the journal's counter."""
 
     journal: str
     fiscal_year: int
-    number: int
+    #: Today: the entry is validated today, or on the journal's last validation date if later.
     valid_on: date
     #: The fact it records (``invoice``, ``credit_note``, ``payment``, ``allocation``) and its id.
     source_kind: str
     source_id: str
     posted_at: datetime
+
+
+@dataclass(frozen=True)
+class PostedEntry:
+    id: int
+    number: int
+    valid_on: date
 
 
 # -- idempotency keys --------------------------------------------------------------------------
