@@ -51,5 +51,6 @@ typecheck:
 token:  ## make token ROLE=member SIREN=123456782
 	$(UV) run --no-sync capmetiers-token $(or $(ROLE),staff) $(if $(SIREN),--siren $(SIREN))
 
-bench: install servers  ## Messaging kit vs a raw asyncpg/aio-pika pipeline: throughput and latency
+bench: install servers  ## Messaging kit and billing vs raw asyncpg/aio-pika pipelines
 	$(UV) run --no-sync python bench/messaging_bench.py
+	$(UV) run --no-sync python bench/billing_bench.py
