@@ -362,19 +362,14 @@ UNION ALL SELECT bq.id, 2, '411000', 'Clients', 'C' || lpad(bq.number::text, 9, 
        'Structure ' || bq.number, 0, 150, NULL FROM bq
 """
 LETTER_FEC = """
-WITH pairs AS (
-  SELECT ve.id AS ve_id, bq.id AS bq_id, ve.number, ve.valid_on
-  FROM ledger_entries ve JOIN ledger_entries bq
-    ON bq.journal = 'BQ' AND bq.fiscal_year = ve.fiscal_year AND bq.number = ve.number
-  WHERE ve.journal = 'VE' AND ve.fiscal_year = {year}),
-     lettered AS (
-  INSERT INTO ledger_letterings (fiscal_year, code, lettered_on, invoice_id)
-  SELECT {year}, 'L' || lpad(number::text, 6, '0'), valid_on, gen_random_uuid() FROM pairs
-  RETURNING id, code)
+INSERT INTO ledger_letterings (fiscal_year, code, lettered_on, invoice_id)
+SELECT {year}, 'L' || lpad(number::text, 6, '0'), valid_on, gen_random_uuid()
+FROM ledger_entries WHERE journal = 'VE' AND fiscal_year = {year};
 INSERT INTO ledger_lettered_lines (entry_id, position, lettering_id)
-SELECT p.ve_id, 1, l.id FROM pairs p JOIN lettered l ON l.code = 'L' || lpad(p.number::text, 6, '0')
-UNION ALL
-SELECT p.bq_id, 2, l.id FROM pairs p JOIN lettered l ON l.code = 'L' || lpad(p.number::text, 6, '0')
+SELECT e.id, CASE e.journal WHEN 'VE' THEN 1 ELSE 2 END, t.id
+FROM ledger_entries e JOIN ledger_letterings t
+  ON t.fiscal_year = e.fiscal_year AND t.code = 'L' || lpad(e.number::text, 6, '0')
+WHERE e.fiscal_year = {year} AND e.journal IN ('VE', 'BQ');
 """
 RAW_FEC_SELECT = """
 SELECT e.journal, e.number, e.entry_date, e.piece_ref, e.piece_date, e.label, e.valid_on,

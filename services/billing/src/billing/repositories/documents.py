@@ -180,7 +180,22 @@ class DocumentRepository:
             .limit(limit)
             .with_for_update(of=document_sources, skip_locked=True)
         )
-        return [_record(r) for r in await self.connection.execute(query)]
+        for _ in range(3):
+            claimed = [_record(r) for r in await self.connection.execute(query)]
+            if not claimed:
+                return []
+            # a row whose lock a producer released by committing its file is locked here
+            # without the join being read again: drop those, as a new statement sees them
+            made = await self.connection.execute(
+                sa.select(document_files.c.document_id).where(
+                    document_files.c.document_id.in_([d.document_id for d in claimed])
+                )
+            )
+            done = set(made.scalars())
+            left = [d for d in claimed if d.document_id not in done]
+            if left:
+                return left
+        return []
 
     async def store_file(self, document_id: UUID, file: RenderedFile, at: datetime) -> bool:
         """The document's file, unless one is stored already (the first is kept)."""
