@@ -17,23 +17,25 @@ from billing.domain import fec
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.money import ZERO, money
 from billing.domain.numbering import Series
+from billing.repositories.document_records import (
+    DocumentFilter,
+    DocumentRecord,
+    NewDocumentSource,
+    StoredFile,
+)
 from billing.repositories.records import (
     AuditoriumDate,
     AuditoriumRecord,
     CustomerRecord,
-    DocumentFilter,
-    DocumentRecord,
     InvoiceRecord,
     NewAllocation,
     NewCreditNote,
-    NewDocumentSource,
     NewEntry,
     NewInvoice,
     NewPayment,
     PaymentRecord,
     PostedEntry,
     Revision,
-    StoredFile,
 )
 from billing.settings import BillingSettings
 from shared.clock import Clock

@@ -16,13 +16,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.documents.render import DocumentKind, References, RenderedFile
-from billing.repositories.issuing_sql import INSERT_SOURCE
-from billing.repositories.records import (
+from billing.repositories.document_records import (
     DocumentFilter,
     DocumentRecord,
     NewDocumentSource,
     StoredFile,
 )
+from billing.repositories.issuing_sql import INSERT_SOURCE
 from billing.tables import document_files, document_references, document_sources
 
 _latest = (

@@ -27,14 +27,12 @@ from billing.documents.sources import (
 )
 from billing.domain.invoices import Line
 from billing.formats.document import DocumentInvoice
+from billing.repositories.document_records import DocumentFilter, DocumentRecord, NewDocumentSource
 from billing.repositories.records import (
     CreditNoteRecord,
     CustomerRecord,
-    DocumentFilter,
-    DocumentRecord,
     InvoiceRecord,
     NewCreditNote,
-    NewDocumentSource,
     NewInvoice,
 )
 from billing.settings import BillingSettings

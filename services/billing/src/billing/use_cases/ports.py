@@ -13,16 +13,14 @@ from billing.documents.render import References, RenderedFile
 from billing.domain import fec
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.numbering import Series
+from billing.repositories.document_records import DocumentFilter, DocumentRecord, NewDocumentSource
 from billing.repositories.records import (
     AuditoriumDate,
     AuditoriumRecord,
     CustomerRecord,
-    DocumentFilter,
-    DocumentRecord,
     InvoiceRecord,
     NewAllocation,
     NewCreditNote,
-    NewDocumentSource,
     NewEntry,
     NewInvoice,
     NewPayment,
