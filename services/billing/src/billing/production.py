@@ -20,7 +20,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from billing.documents.render import RenderedFile, render
-from billing.repositories.records import DocumentFilter, DocumentRecord, StoredFile
+from billing.repositories.document_records import DocumentFilter, DocumentRecord, StoredFile
 from billing.use_cases.documents import Renderer, produce_documents, waiting_problem
 from shared.runtime import ServiceRuntime
 

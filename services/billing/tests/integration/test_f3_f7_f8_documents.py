@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from billing.formats.cii import NSMAP
 from billing.production import produce_all, renderer
-from billing.repositories.records import DocumentFilter
+from billing.repositories.document_records import DocumentFilter
 from billing.service import BillingRuntime
 from shared.auth import Role
 from shared.clock import FixedClock

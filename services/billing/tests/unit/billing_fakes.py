@@ -17,22 +17,25 @@ from billing.domain import fec
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.money import ZERO, money
 from billing.domain.numbering import Series
+from billing.repositories.document_records import (
+    DocumentFilter,
+    DocumentRecord,
+    NewDocumentSource,
+    StoredFile,
+)
 from billing.repositories.records import (
     AuditoriumDate,
     AuditoriumRecord,
     CustomerRecord,
-    DocumentFilter,
-    DocumentRecord,
     InvoiceRecord,
     NewAllocation,
     NewCreditNote,
-    NewDocumentSource,
     NewEntry,
     NewInvoice,
     NewPayment,
     PaymentRecord,
+    PostedEntry,
     Revision,
-    StoredFile,
 )
 from billing.settings import BillingSettings
 from shared.clock import Clock
@@ -88,31 +91,40 @@ class FakeInvoices:
         self.books.sequences[(series, year)] = expected_last + 1
         return expected_last + 1
 
-    async def find_invoice_for_subject(self, kind: InvoiceKind, subject_id: UUID) -> UUID | None:
-        return next(
-            (
-                i.id
-                for i in self.books.invoices.values()
-                if i.kind == kind and i.subject_id == subject_id
-            ),
-            None,
-        )
+    async def find_existing(
+        self, kind: InvoiceKind, subject_id: UUID, dues_key: tuple[str, int] | None
+    ) -> UUID | None:
+        for i in self.books.invoices.values():
+            if i.kind == kind and i.subject_id == subject_id:
+                return i.id
+        if dues_key is not None:
+            return self.books.dues_keys.get((*dues_key, kind))
+        return None
 
-    async def find_dues_key(self, siren: str, year: int, kind: InvoiceKind) -> UUID | None:
-        return self.books.dues_keys.get((siren, year, kind))
-
-    async def claim_dues_key(
-        self, siren: str, year: int, kind: InvoiceKind, invoice_id: UUID
-    ) -> None:
-        assert (siren, year, kind) not in self.books.dues_keys
-        self.books.dues_keys[(siren, year, kind)] = invoice_id
+    async def advance_unless_issued(
+        self,
+        year: int,
+        expected_last: int,
+        kind: InvoiceKind,
+        subject_id: UUID,
+        dues_key: tuple[str, int] | None,
+    ) -> int | None:
+        if await self.find_existing(kind, subject_id, dues_key) is not None:
+            return None
+        return await self.advance_sequence(Series.INVOICE, year, expected_last)
 
     async def release_dues_key(self, invoice_id: UUID) -> None:
         for key, held in list(self.books.dues_keys.items()):
             if held == invoice_id:
                 del self.books.dues_keys[key]
 
-    async def insert_invoice(self, invoice: NewInvoice, lines: list[Line]) -> Revision:
+    async def insert_invoice(
+        self, invoice: NewInvoice, lines: list[Line], *, claims_dues_key: bool
+    ) -> Revision:
+        if claims_dues_key:
+            key = (invoice.customer.siren, invoice.year, invoice.kind)
+            assert key not in self.books.dues_keys
+            self.books.dues_keys[key] = invoice.id
         self.books.invoices[invoice.id] = invoice
         self.books.lines[invoice.id] = list(lines)
         self.books.states[invoice.id] = InvoiceState()
@@ -378,9 +390,10 @@ class FakeLedger:
         self.books.counters[(journal, fiscal_year)] = (last + 1, max(valid_on, today))
         return last + 1, max(valid_on, today)
 
-    async def insert_entry(self, entry: NewEntry, posted: fec.Entry) -> int:
+    async def post_entry(self, entry: NewEntry, posted: fec.Entry) -> PostedEntry:
+        number, valid_on = await self.next_number(entry.journal, entry.fiscal_year, entry.valid_on)
         self.books.entries.append(Posted(entry, posted))
-        return len(self.books.entries)
+        return PostedEntry(len(self.books.entries), number, valid_on)
 
     async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None:
         if invoice_id in self.books.letterings:

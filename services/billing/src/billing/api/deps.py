@@ -14,11 +14,11 @@ from uuid import UUID
 from fastapi import Depends, Path, Query, Request, Response
 
 from billing.domain.numbering import CREDIT_NOTE_NUMBER_PATTERN, INVOICE_NUMBER_PATTERN
+from billing.repositories.document_records import StoredFile
 from billing.repositories.records import (
     CreditNoteFilter,
     CreditNoteRecord,
     InvoiceRecord,
-    StoredFile,
 )
 from billing.service import BillingRuntime
 from billing.unit_of_work import BillingUnitOfWork

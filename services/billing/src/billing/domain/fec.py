@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from uuid import UUID
 
 from billing.domain.money import ZERO, format_fr, money
@@ -261,7 +262,20 @@ class FecRow:
 
 
 def _clean(text: str) -> str:
+    """Text as a cell holds it: no separator, no tab, single spaces."""
+    if SEPARATOR not in text and "\t" not in text and "  " not in text and text == text.strip():
+        return text
     return " ".join(text.replace(SEPARATOR, "/").replace("\t", " ").split())
+
+
+def _amount(value: Decimal) -> str:
+    """``1234,50``: the stored amounts are in cents already."""
+    return format_fr(value) if value.as_tuple().exponent != -2 else f"{value:f}".replace(".", ",")
+
+
+@lru_cache(maxsize=4096)
+def _day(on: date) -> str:
+    return f"{on:%Y%m%d}"
 
 
 def cells(row: FecRow) -> list[str]:
@@ -269,19 +283,19 @@ def cells(row: FecRow) -> list[str]:
         row.journal,
         JOURNALS[row.journal],
         row.number,
-        f"{row.on:%Y%m%d}",
+        _day(row.on),
         row.account,
         _clean(row.account_label),
         row.aux or "",
         _clean(row.aux_label or ""),
         _clean(row.piece),
-        f"{row.piece_date:%Y%m%d}",
+        _day(row.piece_date),
         _clean(row.label),
-        format_fr(row.debit),
-        format_fr(row.credit),
+        _amount(row.debit),
+        _amount(row.credit),
         row.letter or "",
-        f"{row.lettered_on:%Y%m%d}" if row.lettered_on else "",
-        f"{row.valid_on:%Y%m%d}",
+        _day(row.lettered_on) if row.lettered_on else "",
+        _day(row.valid_on),
         "",
         "",
     ]

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from billing.documents.sources import decode_invoice, with_references
 from billing.formats.chorus import StoredDocument, chorus_deposit
 from billing.production import stored_file
-from billing.repositories.records import DocumentFilter, DocumentRecord, InvoiceFilter
+from billing.repositories.document_records import DocumentFilter, DocumentRecord
+from billing.repositories.records import InvoiceFilter
 from billing.use_cases.documents import invoice_document_of
 from shared.errors import RuleViolated
 

@@ -17,9 +17,9 @@ from billing.domain.reconciliation import (
     find_mismatches,
     reconcile,
 )
+from billing.repositories.document_records import DocumentFilter
 from billing.repositories.records import (
     CreditNoteFilter,
-    DocumentFilter,
     InvoiceFilter,
     InvoiceRecord,
     PaymentFilter,

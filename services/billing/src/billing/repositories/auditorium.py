@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.domain.money import money
+from billing.repositories.issuing_sql import WAITING_DATES
 from billing.repositories.records import AuditoriumDate, AuditoriumRecord
 from billing.tables import auditorium_bookings as t
 
@@ -105,12 +106,7 @@ class AuditoriumRepository:
 
     async def waiting_of(self, siren: str) -> list[AuditoriumRecord]:
         """The structure's dates not invoiced yet (its customer was unknown), locked."""
-        rows = await self.connection.execute(
-            sa.select(t)
-            .where(t.c.siren == siren, t.c.invoice_id.is_(None), t.c.amount.is_not(None))
-            .order_by(t.c.booked_on, t.c.booking_id)
-            .with_for_update()
-        )
+        rows = await self.connection.execute(WAITING_DATES, {"siren": siren})
         return [_record(r) for r in rows]
 
     async def list_dates(self, start: date, end: date) -> list[AuditoriumRecord]:

@@ -6,6 +6,7 @@ written in the transaction that issues it, its file once, the first writer's kep
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -15,12 +16,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.documents.render import DocumentKind, References, RenderedFile
-from billing.repositories.records import (
+from billing.repositories.document_records import (
     DocumentFilter,
     DocumentRecord,
     NewDocumentSource,
     StoredFile,
 )
+from billing.repositories.issuing_sql import INSERT_SOURCE
 from billing.tables import document_files, document_references, document_sources
 
 _latest = (
@@ -128,18 +130,19 @@ class DocumentRepository:
 
     async def add_source(self, source: NewDocumentSource) -> None:
         await self.connection.execute(
-            sa.insert(document_sources).values(
-                document_id=source.document_id,
-                kind=source.kind,
-                number=source.number,
-                invoice_id=source.invoice_id,
-                siren=source.siren,
-                issued_on=source.issued_on,
-                public_body=source.public_body,
-                awaiting_references=source.awaiting_references,
-                source=source.source,
-                created_at=source.created_at,
-            )
+            INSERT_SOURCE,
+            {
+                "document_id": source.document_id,
+                "kind": source.kind,
+                "number": source.number,
+                "invoice_id": source.invoice_id,
+                "siren": source.siren,
+                "issued_on": source.issued_on,
+                "public_body": source.public_body,
+                "awaiting_references": source.awaiting_references,
+                "source": json.dumps(source.source, ensure_ascii=False),
+                "created_at": source.created_at,
+            },
         )
 
     async def get_document(
@@ -177,7 +180,22 @@ class DocumentRepository:
             .limit(limit)
             .with_for_update(of=document_sources, skip_locked=True)
         )
-        return [_record(r) for r in await self.connection.execute(query)]
+        for _ in range(3):
+            claimed = [_record(r) for r in await self.connection.execute(query)]
+            if not claimed:
+                return []
+            # a row whose lock a producer released by committing its file is locked here
+            # without the join being read again: drop those, as a new statement sees them
+            made = await self.connection.execute(
+                sa.select(document_files.c.document_id).where(
+                    document_files.c.document_id.in_([d.document_id for d in claimed])
+                )
+            )
+            done = set(made.scalars())
+            left = [d for d in claimed if d.document_id not in done]
+            if left:
+                return left
+        return []
 
     async def store_file(self, document_id: UUID, file: RenderedFile, at: datetime) -> bool:
         """The document's file, unless one is stored already (the first is kept)."""

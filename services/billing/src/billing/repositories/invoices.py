@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.domain.invoices import InvoiceKind, Line
@@ -29,6 +28,12 @@ from billing.repositories.invoice_queries import (
     invoice_select,
     invoices_where,
     paid_sum,
+)
+from billing.repositories.issuing_sql import (
+    ADVANCE_UNLESS_ISSUED,
+    FIND_EXISTING,
+    INSERT_INVOICE,
+    LOCK_SEQUENCE,
 )
 from billing.repositories.records import (
     CreditNoteFilter,
@@ -49,6 +54,14 @@ from billing.tables import (
     number_sequences,
 )
 
+#: A dues invoice's business key: (structure, membership year).
+DuesKey = tuple[str, int]
+
+
+def _key_params(kind: str, subject_id: UUID, dues_key: DuesKey | None) -> dict[str, Any]:
+    siren, year = dues_key if dues_key else (None, None)
+    return {"kind": kind, "subject_id": subject_id, "dues_siren": siren, "dues_year": year}
+
 
 class InvoiceRepository:
     def __init__(self, connection: AsyncConnection) -> None:
@@ -57,16 +70,10 @@ class InvoiceRepository:
     # -- F2 numbering ------------------------------------------------------------------------
 
     async def lock_sequence(self, series: Series, year: int) -> int:
-        """Lock the (series, year) counter until commit: issuing is serialised per year."""
-        await self.connection.execute(
-            pg_insert(number_sequences)
-            .values(series=series.value, year=year, last_value=0)
-            .on_conflict_do_nothing()
-        )
+        """Lock the (series, year) counter until commit (creating it at 0): issuing is
+        serialised per year. Returns its last value."""
         result = await self.connection.execute(
-            sa.select(number_sequences.c.last_value)
-            .where(number_sequences.c.series == series.value, number_sequences.c.year == year)
-            .with_for_update()
+            LOCK_SEQUENCE, {"series": series.value, "year": year}
         )
         return int(result.scalar_one())
 
@@ -85,30 +92,33 @@ class InvoiceRepository:
 
     # -- F1 business keys --------------------------------------------------------------------
 
-    async def find_invoice_for_subject(self, kind: InvoiceKind, subject_id: UUID) -> UUID | None:
-        """The invoice already issued for this membership, upgrade or booking."""
+    async def find_existing(
+        self, kind: InvoiceKind, subject_id: UUID, dues_key: DuesKey | None
+    ) -> UUID | None:
+        """The invoice issued for this membership, upgrade or booking, or the live dues
+        invoice of its business key (structure, year, kind)."""
         result = await self.connection.execute(
-            sa.select(invoices.c.id).where(
-                invoices.c.kind == kind, invoices.c.subject_id == subject_id
-            )
+            FIND_EXISTING, _key_params(kind, subject_id, dues_key)
         )
-        return result.scalars().first()
+        found = result.scalar()
+        return found if found is None else UUID(str(found))
 
-    async def find_dues_key(self, siren: str, year: int, kind: InvoiceKind) -> UUID | None:
-        """The live dues invoice of this business key (structure, year, kind), if any."""
+    async def advance_unless_issued(
+        self,
+        year: int,
+        expected_last: int,
+        kind: InvoiceKind,
+        subject_id: UUID,
+        dues_key: DuesKey | None,
+    ) -> int | None:
+        """F1, F2: the next invoice number of ``year`` (the counter locked by
+        :meth:`lock_sequence`), unless an invoice of this subject or dues key exists: None."""
         result = await self.connection.execute(
-            sa.select(dues_keys.c.invoice_id).where(
-                dues_keys.c.siren == siren, dues_keys.c.year == year, dues_keys.c.kind == kind
-            )
+            ADVANCE_UNLESS_ISSUED,
+            {"year": year, "expected": expected_last, **_key_params(kind, subject_id, dues_key)},
         )
-        return result.scalars().first()
-
-    async def claim_dues_key(
-        self, siren: str, year: int, kind: InvoiceKind, invoice_id: UUID
-    ) -> None:
-        await self.connection.execute(
-            sa.insert(dues_keys).values(siren=siren, year=year, kind=kind, invoice_id=invoice_id)
-        )
+        found = result.scalar()
+        return None if found is None else int(found)
 
     async def release_dues_key(self, invoice_id: UUID) -> None:
         await self.connection.execute(
@@ -117,52 +127,42 @@ class InvoiceRepository:
 
     # -- issue and changes -------------------------------------------------------------------
 
-    async def insert_invoice(self, invoice: NewInvoice, lines: list[Line]) -> Revision:
-        """Issue ``invoice``: its row, its lines, and its state row at version 1."""
+    async def insert_invoice(
+        self, invoice: NewInvoice, lines: list[Line], *, claims_dues_key: bool
+    ) -> Revision:
+        """Issue ``invoice``: its row, its lines, its dues key (F1, when it is a dues invoice)
+        and its state row at version 1, in one statement."""
         c = invoice.customer
-        await self.connection.execute(
-            sa.insert(invoices).values(
-                id=invoice.id,
-                number=invoice.number,
-                series_year=invoice.series_year,
-                sequence=invoice.sequence,
-                kind=invoice.kind,
-                subject_id=invoice.subject_id,
-                membership_id=invoice.membership_id,
-                siren=c.siren,
-                year=invoice.year,
-                plan=invoice.plan,
-                customer_name=c.legal_name,
-                customer_address_line=c.address_line,
-                customer_postal_code=c.postal_code,
-                customer_city=c.city,
-                customer_siret=c.siret,
-                customer_public_body=c.public_body,
-                issued_on=invoice.issued_on,
-                due_on=invoice.due_on,
-                total=invoice.total,
-                currency="EUR",
-                created_at=invoice.created_at,
-            )
-        )
-        await self.connection.execute(
-            sa.insert(invoice_lines),
-            [
-                {
-                    "invoice_id": invoice.id,
-                    "position": position,
-                    "description": line.description,
-                    "quantity": line.quantity,
-                    "unit_price": line.unit_price,
-                    "amount": line.amount,
-                }
-                for position, line in enumerate(lines, start=1)
-            ],
-        )
         result = await self.connection.execute(
-            sa.insert(invoice_state)
-            .values(invoice_id=invoice.id)
-            .returning(invoice_state.c.invoice_id, invoice_state.c.version)
+            INSERT_INVOICE,
+            {
+                "id": invoice.id,
+                "number": invoice.number,
+                "series_year": invoice.series_year,
+                "sequence": invoice.sequence,
+                "kind": invoice.kind,
+                "subject_id": invoice.subject_id,
+                "membership_id": invoice.membership_id,
+                "siren": c.siren,
+                "year": invoice.year,
+                "plan": invoice.plan,
+                "customer_name": c.legal_name,
+                "customer_address_line": c.address_line,
+                "customer_postal_code": c.postal_code,
+                "customer_city": c.city,
+                "customer_siret": c.siret,
+                "customer_public_body": c.public_body,
+                "issued_on": invoice.issued_on,
+                "due_on": invoice.due_on,
+                "total": invoice.total,
+                "created_at": invoice.created_at,
+                "positions": list(range(1, len(lines) + 1)),
+                "descriptions": [x.description for x in lines],
+                "quantities": [x.quantity for x in lines],
+                "unit_prices": [x.unit_price for x in lines],
+                "amounts": [x.amount for x in lines],
+                "claims_dues": claims_dues_key,
+            },
         )
         return Revision(*result.one())
 

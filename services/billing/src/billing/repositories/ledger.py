@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.domain import fec
 from billing.domain.money import money
-from billing.repositories.records import NewEntry
+from billing.repositories.issuing_sql import POST_ENTRY
+from billing.repositories.records import NewEntry, PostedEntry
 from billing.tables import (
     ledger_counters,
     ledger_entries,
@@ -33,9 +34,8 @@ class LedgerRepository:
         self.connection = connection
 
     async def next_number(self, journal: str, fiscal_year: int, today: date) -> tuple[int, date]:
-        """The journal's next number in the fiscal year and the entry's validation date (today,
-        or the journal's last one should the clock say earlier), the counter locked until
-        commit."""
+        """The counter's next number in the fiscal year (the lettering codes'), and the date
+        (today, or the counter's last one should the clock say earlier), locked until commit."""
         statement = pg_insert(ledger_counters).values(
             journal=journal, fiscal_year=fiscal_year, last_number=1, last_valid_on=today
         )
@@ -54,43 +54,35 @@ class LedgerRepository:
         number, valid_on = result.one()
         return int(number), valid_on
 
-    async def insert_entry(self, entry: NewEntry, posted: fec.Entry) -> int:
+    async def post_entry(self, entry: NewEntry, posted: fec.Entry) -> PostedEntry:
+        """Post ``posted`` with its journal's next number for the fiscal year and its
+        validation date (the counter locked until commit), its lines with it."""
+        lines = posted.lines
         result = await self.connection.execute(
-            sa.insert(ledger_entries)
-            .values(
-                journal=entry.journal,
-                fiscal_year=entry.fiscal_year,
-                number=entry.number,
-                entry_date=posted.on,
-                piece_ref=posted.piece,
-                piece_date=posted.piece_date,
-                label=posted.label,
-                valid_on=entry.valid_on,
-                source_kind=entry.source_kind,
-                source_id=entry.source_id,
-                posted_at=entry.posted_at,
-            )
-            .returning(ledger_entries.c.id)
+            POST_ENTRY,
+            {
+                "journal": entry.journal,
+                "fiscal_year": entry.fiscal_year,
+                "today": entry.valid_on,
+                "entry_date": posted.on,
+                "piece_ref": posted.piece,
+                "piece_date": posted.piece_date,
+                "label": posted.label,
+                "source_kind": entry.source_kind,
+                "source_id": entry.source_id,
+                "posted_at": entry.posted_at,
+                "positions": list(range(1, len(lines) + 1)),
+                "accounts": [x.account[0] for x in lines],
+                "account_labels": [x.account[1] for x in lines],
+                "aux_accounts": [x.party.aux if x.party else None for x in lines],
+                "aux_labels": [x.party.name if x.party else None for x in lines],
+                "debits": [x.debit for x in lines],
+                "credits": [x.credit for x in lines],
+                "invoice_ids": [x.invoice_id for x in lines],
+            },
         )
-        entry_id = int(result.scalar_one())
-        await self.connection.execute(
-            sa.insert(ledger_lines),
-            [
-                {
-                    "entry_id": entry_id,
-                    "position": position,
-                    "account": line.account[0],
-                    "account_label": line.account[1],
-                    "aux_account": line.party.aux if line.party else None,
-                    "aux_label": line.party.name if line.party else None,
-                    "debit": line.debit,
-                    "credit": line.credit,
-                    "invoice_id": line.invoice_id,
-                }
-                for position, line in enumerate(posted.lines, start=1)
-            ],
-        )
-        return entry_id
+        entry_id, number, valid_on = result.one()
+        return PostedEntry(int(entry_id), int(number), valid_on)
 
     async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None:
         """The customer lines of an invoice not lettered yet; None when it is lettered."""

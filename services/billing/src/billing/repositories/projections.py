@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.repositories import fetch_page
+from billing.repositories.issuing_sql import UPSERT_CUSTOMER
 from billing.repositories.records import (
     CustomerFilter,
     CustomerRecord,
@@ -66,35 +67,26 @@ class ProjectionRepository:
     async def upsert_customer(self, details: CustomerDetails, now: datetime) -> CustomerRecord:
         """The customer as membership describes it now; a Chorus Pro reference the event does
         not carry keeps the one known (finance may have recorded it, F8). Returns the row."""
-        values = {
-            "siren": details.siren,
-            "siret": details.siret,
-            "legal_name": details.legal_name,
-            "address_line": details.address_line,
-            "postal_code": details.postal_code,
-            "city": details.city,
-            "insee_code": details.insee_code,
-            "public_body": details.public_body,
-            "email": details.email,
-            "updated_at": now,
-            "chorus_service_code": details.chorus_service_code,
-            "chorus_commitment_number": details.chorus_commitment_number,
-            "chorus_service_code_required": details.chorus_service_code_required,
-            "chorus_commitment_required": details.chorus_commitment_required,
-        }
-        kept = ("chorus_service_code", "chorus_commitment_number")
-        statement = pg_insert(customers).values(values)
-        upsert = statement.on_conflict_do_update(
-            index_elements=[customers.c.siren],
-            set_={
-                k: sa.func.coalesce(statement.excluded[k], customers.c[k])
-                if k in kept
-                else statement.excluded[k]
-                for k in values
-                if k != "siren"
+        result = await self.connection.execute(
+            UPSERT_CUSTOMER,
+            {
+                "siren": details.siren,
+                "siret": details.siret,
+                "legal_name": details.legal_name,
+                "address_line": details.address_line,
+                "postal_code": details.postal_code,
+                "city": details.city,
+                "insee_code": details.insee_code,
+                "public_body": details.public_body,
+                "email": details.email,
+                "updated_at": now,
+                "chorus_service_code": details.chorus_service_code,
+                "chorus_commitment_number": details.chorus_commitment_number,
+                "chorus_service_code_required": details.chorus_service_code_required,
+                "chorus_commitment_required": details.chorus_commitment_required,
             },
-        ).returning(*customers.c)
-        return _customer((await self.connection.execute(upsert)).one())
+        )
+        return _customer(result.one())
 
     async def record_chorus_references(
         self,

@@ -11,7 +11,7 @@ sources that have none, for whoever calls it (the worker's job, a request asking
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from uuid import UUID
 
@@ -27,16 +27,15 @@ from billing.documents.sources import (
 )
 from billing.domain.invoices import Line
 from billing.formats.document import DocumentInvoice
+from billing.repositories.document_records import DocumentFilter, DocumentRecord, NewDocumentSource
 from billing.repositories.records import (
     CreditNoteRecord,
     CustomerRecord,
-    DocumentFilter,
-    DocumentRecord,
     InvoiceRecord,
     NewCreditNote,
-    NewDocumentSource,
     NewInvoice,
 )
+from billing.settings import BillingSettings
 from billing.use_cases.ports import BillingWork
 from shared.errors import InvalidInput, NotFound, RuleViolated
 
@@ -66,13 +65,17 @@ def _frozen(
     )
 
 
-async def freeze_invoice(
-    uow: BillingWork, invoice: NewInvoice, lines: list[Line], customer: CustomerRecord | None
-) -> None:
-    """F3, F8: what the invoice's document says, in its issuing transaction: the seller of the
-    settings of the day, the customer as the invoice names it with its Chorus Pro references."""
+def invoice_source(
+    settings: BillingSettings,
+    invoice: NewInvoice,
+    lines: list[Line],
+    customer: CustomerRecord | None,
+) -> NewDocumentSource:
+    """F3, F8: what the invoice's document says: the seller of the settings of the day, the
+    customer as the invoice names it with its Chorus Pro references. Built before the number
+    is known (outside the counter's lock), then :func:`numbered`."""
     doc = invoice_document(
-        uow.settings,
+        settings,
         number=invoice.number,
         kind=invoice.kind,
         customer=document_customer(
@@ -88,9 +91,18 @@ async def freeze_invoice(
         due_on=invoice.due_on,
         created_at=invoice.created_at,
     )
-    await uow.documents.add_source(
-        _frozen(doc, kind="invoice", document_id=invoice.id, invoice_id=invoice.id)
-    )
+    return _frozen(doc, kind="invoice", document_id=invoice.id, invoice_id=invoice.id)
+
+
+def numbered(source: NewDocumentSource, number: str) -> NewDocumentSource:
+    """The source with the number the invoice was given."""
+    return replace(source, number=number, source={**source.source, "number": number})
+
+
+async def freeze_invoice(
+    uow: BillingWork, invoice: NewInvoice, lines: list[Line], customer: CustomerRecord | None
+) -> None:
+    await uow.documents.add_source(invoice_source(uow.settings, invoice, lines, customer))
 
 
 async def invoice_as_issued(uow: BillingWork, invoice: InvoiceRecord) -> DocumentInvoice:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -20,7 +20,7 @@ from billing.repositories.records import (
     NewInvoice,
     aggregate_ref,
 )
-from billing.use_cases.documents import freeze_credit_note, freeze_invoice
+from billing.use_cases.documents import freeze_credit_note, invoice_source, numbered
 from billing.use_cases.ledger import letter_invoice, post
 from billing.use_cases.ports import BillingWork
 from shared.contracts.billing import CreditNoteIssued, InvoiceIssued, InvoicePaid
@@ -42,30 +42,28 @@ class IssueRequest:
 async def issue_invoice(uow: BillingWork, request: IssueRequest) -> tuple[UUID, bool]:
     """Issue the invoice of ``request`` unless its business key has one already.
 
-    F2: the year's counter row is locked first, so the existence check, the number and the
-    insert are serialised per year: numbers follow each other with no gap, and a second
-    delivery (even under another message id) finds the first invoice. Returns (id, issued).
+    F2: the year's counter row is locked, then the number is taken only if no invoice of the
+    subject or live dues key exists (checked after the lock was granted): numbers follow each
+    other with no gap, and a second delivery (even under another message id, even at the same
+    time) finds the first invoice. What does not need the number is done before the lock, so
+    that issues of one year, serialised by it, hold it for a few statements. Returns
+    (id, issued).
     """
     now, today = uow.clock.now(), uow.clock.today()
     repo = uow.invoices
-    last = await repo.lock_sequence(Series.INVOICE, today.year)
     c = request.customer
-    existing = await repo.find_invoice_for_subject(request.kind, request.subject_id)
-    if existing is None and request.kind in DUES_KINDS:
-        existing = await repo.find_dues_key(c.siren, request.year, request.kind)
+    dues_key = (c.siren, request.year) if request.kind in DUES_KINDS else None
+    existing = await repo.find_existing(request.kind, request.subject_id, dues_key)
     if existing is not None:
         return existing, False
     known = await uow.projections.upsert_customer(c, now)
-    sequence = await repo.advance_sequence(Series.INVOICE, today.year, last)
-    assert sequence == next_sequence(last)
-    number = format_number(Series.INVOICE, today.year, sequence)
     total = total_of(request.lines)
     due_on = due_date(today, uow.settings.invoicing.payment_terms_days)
-    invoice = NewInvoice(
+    draft = NewInvoice(
         id=uuid.uuid4(),
-        number=number,
+        number="",
         series_year=today.year,
-        sequence=sequence,
+        sequence=0,
         kind=request.kind,
         subject_id=request.subject_id,
         membership_id=request.membership_id,
@@ -85,8 +83,21 @@ async def issue_invoice(uow: BillingWork, request: IssueRequest) -> tuple[UUID, 
         total=total,
         created_at=now,
     )
-    issued = await repo.insert_invoice(invoice, request.lines)
-    await freeze_invoice(uow, invoice, request.lines, known)
+    source = invoice_source(uow.settings, draft, request.lines, known)
+
+    last = await repo.lock_sequence(Series.INVOICE, today.year)
+    sequence = await repo.advance_unless_issued(
+        today.year, last, request.kind, request.subject_id, dues_key
+    )
+    if sequence is None:  # issued meanwhile by a concurrent delivery
+        existing = await repo.find_existing(request.kind, request.subject_id, dues_key)
+        assert existing is not None
+        return existing, False
+    assert sequence == next_sequence(last)
+    number = format_number(Series.INVOICE, today.year, sequence)
+    invoice = replace(draft, number=number, sequence=sequence)
+    issued = await repo.insert_invoice(invoice, request.lines, claims_dues_key=dues_key is not None)
+    await uow.documents.add_source(numbered(source, number))
     await post(
         uow,
         fec.sale_entry(
@@ -95,8 +106,6 @@ async def issue_invoice(uow: BillingWork, request: IssueRequest) -> tuple[UUID, 
         source_kind="invoice",
         source_id=invoice.id,
     )
-    if request.kind in DUES_KINDS:
-        await repo.claim_dues_key(c.siren, request.year, request.kind, issued.id)
     uow.outbox.add(
         InvoiceIssued(
             invoice_id=issued.id,

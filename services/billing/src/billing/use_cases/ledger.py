@@ -22,14 +22,11 @@ async def post(uow: BillingWork, entry: fec.Entry, *, source_kind: str, source_i
     """Post ``entry``, the record of the fact ``source_kind`` ``source_id``."""
     if not entry.balanced:  # pragma: no cover - the builders of fec make balanced entries
         raise ValueError(f"entry {entry.piece} does not balance")
-    year = fec.fiscal_year_of(entry.on)
-    number, valid_on = await uow.ledger.next_number(entry.journal, year, uow.clock.today())
-    await uow.ledger.insert_entry(
+    await uow.ledger.post_entry(
         NewEntry(
             journal=entry.journal,
-            fiscal_year=year,
-            number=number,
-            valid_on=valid_on,
+            fiscal_year=fec.fiscal_year_of(entry.on),
+            valid_on=uow.clock.today(),
             source_kind=source_kind,
             source_id=str(source_id),
             posted_at=uow.clock.now(),

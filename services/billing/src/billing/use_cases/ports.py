@@ -13,20 +13,19 @@ from billing.documents.render import References, RenderedFile
 from billing.domain import fec
 from billing.domain.invoices import InvoiceKind, Line
 from billing.domain.numbering import Series
+from billing.repositories.document_records import DocumentFilter, DocumentRecord, NewDocumentSource
 from billing.repositories.records import (
     AuditoriumDate,
     AuditoriumRecord,
     CustomerRecord,
-    DocumentFilter,
-    DocumentRecord,
     InvoiceRecord,
     NewAllocation,
     NewCreditNote,
-    NewDocumentSource,
     NewEntry,
     NewInvoice,
     NewPayment,
     PaymentRecord,
+    PostedEntry,
     ReminderRecord,
     Revision,
     StoredAnswer,
@@ -42,19 +41,24 @@ class InvoiceStore(Protocol):
 
     async def advance_sequence(self, series: Series, year: int, expected_last: int) -> int: ...
 
-    async def find_invoice_for_subject(
-        self, kind: InvoiceKind, subject_id: UUID
+    async def find_existing(
+        self, kind: InvoiceKind, subject_id: UUID, dues_key: tuple[str, int] | None
     ) -> UUID | None: ...
 
-    async def find_dues_key(self, siren: str, year: int, kind: InvoiceKind) -> UUID | None: ...
-
-    async def claim_dues_key(
-        self, siren: str, year: int, kind: InvoiceKind, invoice_id: UUID
-    ) -> None: ...
+    async def advance_unless_issued(
+        self,
+        year: int,
+        expected_last: int,
+        kind: InvoiceKind,
+        subject_id: UUID,
+        dues_key: tuple[str, int] | None,
+    ) -> int | None: ...
 
     async def release_dues_key(self, invoice_id: UUID) -> None: ...
 
-    async def insert_invoice(self, invoice: NewInvoice, lines: list[Line]) -> Revision: ...
+    async def insert_invoice(
+        self, invoice: NewInvoice, lines: list[Line], *, claims_dues_key: bool
+    ) -> Revision: ...
 
     async def add_credit_note(self, note: NewCreditNote) -> Revision: ...
 
@@ -94,7 +98,7 @@ class LedgerStore(Protocol):
         self, journal: str, fiscal_year: int, today: date
     ) -> tuple[int, date]: ...
 
-    async def insert_entry(self, entry: NewEntry, posted: fec.Entry) -> int: ...
+    async def post_entry(self, entry: NewEntry, posted: fec.Entry) -> PostedEntry: ...
 
     async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None: ...
 

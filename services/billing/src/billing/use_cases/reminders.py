@@ -13,7 +13,8 @@ from datetime import date
 
 from billing.documents.sources import encode_letter, seller_of
 from billing.formats.reminders import ReminderKind, ReminderLetter, reminder_due
-from billing.repositories.records import NewDocumentSource, aggregate_ref
+from billing.repositories.document_records import NewDocumentSource
+from billing.repositories.records import aggregate_ref
 from billing.use_cases.documents import invoice_as_issued
 from billing.use_cases.ports import BillingWork
 from shared.contracts.billing import InvoiceReminderSent
