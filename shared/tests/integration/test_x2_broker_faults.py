@@ -16,6 +16,7 @@ import pytest
 
 from shared.messaging.relay import OutboxRelay
 from shared.testing.helpers import wait_until
+from shared.testing.probe import kit
 from shared.testing.probe.kit import consumers, produce
 
 pytestmark = [pytest.mark.integration, pytest.mark.broker_fault]
@@ -81,6 +82,48 @@ async def test_x2_broker_restarted_during_relaying_loses_no_event(
 ) -> None:
     world = await probe_world("broker_restart")
     await _relay_through_fault(world, broker_control.restart)
+
+
+async def test_x2_a_connection_lost_while_applying_loses_only_the_ack(
+    probe_world, broker_control
+) -> None:
+    """The broker's connections drop while a handler is applying a message: the transaction
+    still ends and commits, only the ack is lost; the message comes again on reconnection and
+    is a duplicate, applied once in all."""
+    world = await probe_world("drop_mid_apply")
+    await world.declare(tap=False)
+    siren = "987654321"
+    release = kit.held_sirens[siren] = asyncio.Event()
+    kit.begun.pop(siren, None)
+    try:
+        duplicates_before = consumers.stats.duplicates
+        await produce(world.uow(), siren)
+        relay = world.relay()
+        task = asyncio.create_task(relay.run())
+        try:
+            async with world.consumer():
+                await wait_until(lambda: _begun(siren), within=30)
+                await asyncio.to_thread(broker_control.drop_connections)
+                release.set()
+                await wait_until(lambda: _applied_total(world, 1), within=30)
+                await wait_until(
+                    lambda: _count_at_least(consumers.stats, "duplicates", duplicates_before + 1),
+                    within=60,
+                )
+        finally:
+            relay.stop()
+            await task
+    finally:
+        kit.held_sirens.pop(siren, None)
+    assert await world.applied(siren) == 1
+
+
+async def _begun(siren: str) -> bool:
+    return siren in kit.begun and kit.begun[siren].is_set()
+
+
+async def _count_at_least(stats: Any, name: str, n: int) -> bool:
+    return bool(getattr(stats, name) >= n)
 
 
 async def _applied_total(world: Any, n: int) -> bool:

@@ -6,10 +6,12 @@ outbox rows, commit), then acknowledged. No per-message framework pipeline (midd
 dependency injection, context scopes, log records): FastStream only describes the subscriptions
 in the AsyncAPI document (:class:`shared.messaging.consumers.ConsumerBroker`).
 
-Concurrency: up to ``concurrency`` messages of a queue are applied at once, each in the task
-aio-pika runs it in, but a message waits for the one of the same aggregate that arrived before
-it: the events of one aggregate never overlap and keep the queue's order, and a slow message
-holds back only the later events of its own aggregate.
+Concurrency: up to ``concurrency`` messages of a queue are applied at once, each in a task of
+its own, but a message waits for the one of the same aggregate that arrived before it: the
+events of one aggregate never overlap and keep the queue's order, and a slow message holds back
+only the later events of its own aggregate. A lost connection does not cancel a message being
+applied: its transaction ends as it would have, only its ack is lost, and the broker's
+redelivery is then a duplicate.
 
 Failures: a message whose handler raises is republished (publisher confirms) to a delay queue
 with its attempt count in ``x-attempt``, or after ``max_attempts`` to the queue's DLQ, and only
@@ -88,9 +90,9 @@ class QueueSubscriber(Generic[U]):
     _amqp_queue: AbstractQueue | None = field(init=False, default=None)
     _consumer_tag: str | None = field(init=False, default=None)
     _slots: asyncio.Semaphore = field(init=False)
-    #: Per aggregate, the message applied last or waiting: the next one of it waits for it.
-    _tails: dict[str, asyncio.Future[None]] = field(init=False, default_factory=dict)
-    _in_flight: int = field(init=False, default=0)
+    #: Per aggregate, the delivery applied last or waiting: the next one of it waits for it.
+    _tails: dict[str, asyncio.Task[None]] = field(init=False, default_factory=dict)
+    _in_flight: set[asyncio.Task[None]] = field(init=False, default_factory=set)
     _idle: asyncio.Event = field(init=False, default_factory=asyncio.Event)
     _stopping: bool = field(init=False, default=False)
 
@@ -130,6 +132,9 @@ class QueueSubscriber(Generic[U]):
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(STOP_GRACE_S):
                 await self._idle.wait()
+        for task in list(self._in_flight):
+            task.cancel()
+        await asyncio.gather(*self._in_flight, return_exceptions=True)
         channel, self._channel = self._channel, None
         if channel is not None and not channel.is_closed:
             try:
@@ -148,19 +153,34 @@ class QueueSubscriber(Generic[U]):
     # -- one delivery ------------------------------------------------------------------------
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
-        """Apply one delivery after the previous one of its aggregate (its place is taken
-        before the first ``await``, so in the order of arrival)."""
+        """Take the delivery's place after the previous one of its aggregate (before any
+        ``await``: in the order of arrival) and apply it in a task of its own."""
         try:
             decoded: tuple[Envelope, Event] | str = self._decode(message.body)
         except (ValidationError, UnknownEventError, ValueError) as exc:
             decoded = f"undecodable: {exc}"
         key = decoded[0].aggregate_id if isinstance(decoded, tuple) else None
-        done = asyncio.get_running_loop().create_future()
         previous = self._tails.get(key) if key is not None else None
+        task = asyncio.create_task(self._deliver(message, decoded, previous))
         if key is not None:
-            self._tails[key] = done
-        self._in_flight += 1
+            self._tails[key] = task
+        self._in_flight.add(task)
         self._idle.clear()
+        task.add_done_callback(lambda done: self._finished(key, done))
+
+    def _finished(self, key: str | None, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        if key is not None and self._tails.get(key) is task:
+            del self._tails[key]
+        if not self._in_flight:
+            self._idle.set()
+
+    async def _deliver(
+        self,
+        message: AbstractIncomingMessage,
+        decoded: tuple[Envelope, Event] | str,
+        previous: asyncio.Task[None] | None,
+    ) -> None:
         try:
             if previous is not None:
                 await asyncio.wait((previous,))
@@ -174,13 +194,6 @@ class QueueSubscriber(Generic[U]):
         except Exception:
             # The channel went away under it (ack, nack): the broker delivers it again.
             log.exception("%s: delivery %s not settled", self.queue.name, message.message_id)
-        finally:
-            done.set_result(None)
-            if key is not None and self._tails.get(key) is done:
-                del self._tails[key]
-            self._in_flight -= 1
-            if not self._in_flight:
-                self._idle.set()
 
     def _decode(self, body: bytes) -> tuple[Envelope, Event]:
         envelope = Envelope.model_validate_json(body)

@@ -6,6 +6,7 @@ feeds a projection (the newest certificate of each SIREN) behind a version guard
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,10 @@ POISON_SIREN = "999999999"
 #: before replaying it from the DLQ); each failure is counted in :data:`failures`.
 failing_sirens: set[str] = set()
 failures: dict[str, int] = {}
+#: SIRENs whose message the handler holds, once begun, until the event is set (a slow handler);
+#: ``begun`` is set when it gets there.
+held_sirens: dict[str, asyncio.Event] = {}
+begun: dict[str, asyncio.Event] = {}
 
 
 class ProbeSettings(ServiceSettings):
@@ -59,6 +64,9 @@ async def on_beneficiary_added(
     if event.siren == POISON_SIREN or event.siren in failing_sirens:
         failures[event.siren] = failures.get(event.siren, 0) + 1
         raise RuntimeError(f"poison message: SIREN {event.siren} fails")
+    if event.siren in held_sirens:
+        begun.setdefault(event.siren, asyncio.Event()).set()
+        await held_sirens[event.siren].wait()
     await uow.connection.execute(
         text("INSERT INTO applied (consumer, message_id, siren) VALUES ('probe', :m, :s)"),
         {"m": envelope.message_id, "s": event.siren},
