@@ -9,18 +9,17 @@ the flow still completes, with one invoice.
 from __future__ import annotations
 
 import asyncio
-import random
 import signal
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from stdnum import luhn
 
 from shared.auth import Role
 from shared.clock import SystemClock
 from shared.testing.helpers import wait_until
+from shared.testing.identifiers import new_siren, siret_of
 from tests.conftest import Platform
 
 PLATFORM_SERVICES = ("membership", "billing")
@@ -30,19 +29,6 @@ TEXT = (
     "Association d'accompagnement vers l'emploi des jeunes du Médoc, "
     "qui anime des ateliers d'orientation et de découverte des métiers."
 )
-
-
-def new_siren() -> str:
-    while True:
-        base = f"{random.randrange(10_000_000, 100_000_000)}"
-        siren = base + luhn.calc_check_digit(base)
-        if not siren.startswith("356"):
-            return siren
-
-
-def siret_of(siren: str) -> str:
-    base = f"{siren}0001"
-    return base + luhn.calc_check_digit(base)
 
 
 async def register(membership: httpx.AsyncClient, platform: Platform, siren: str) -> None:

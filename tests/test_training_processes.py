@@ -8,14 +8,12 @@ makes the API fail.
 
 from __future__ import annotations
 
-import random
 import uuid
 from datetime import date, timedelta
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from stdnum import luhn
 
 from shared.auth import Role
 from shared.clock import SystemClock
@@ -23,16 +21,12 @@ from shared.contracts import EnrollmentCancelled, MembershipActivated, Membershi
 from shared.messaging.outbox import AggregateRef
 from shared.settings import ServiceSettings
 from shared.testing.helpers import wait_until
+from shared.testing.identifiers import new_siren, siret_of
 from shared.testing.messaging import BrokerPeer, received
 from tests.conftest import Platform
 
 PLATFORM_SERVICES = ("training",)
 pytestmark = pytest.mark.e2e
-
-
-def new_siren() -> str:
-    base = f"{random.randrange(10_000_000, 100_000_000)}"
-    return base + luhn.calc_check_digit(base)
 
 
 async def test_t2_t9_membership_facts_on_the_broker_drive_the_training_processes(
@@ -46,7 +40,7 @@ async def test_t2_t9_membership_facts_on_the_broker_drive_the_training_processes
     today = SystemClock().today()
     starts_on = today + timedelta(days=40)
     siren = new_siren()
-    siret = f"{siren}0001" + luhn.calc_check_digit(f"{siren}0001")
+    siret = siret_of(siren)
     staff, member = platform.token(Role.STAFF), platform.token(Role.MEMBER, siren)
     membership_id = uuid.uuid4()
     async with platform.client("training") as client, BrokerPeer.connect(settings) as peer:

@@ -3,18 +3,14 @@ scenario that seeds member rights and drives the API as members and staff do."""
 
 from __future__ import annotations
 
-import json
-import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from booking.app import create_app
 from booking.service import SERVICE_DIR, BookingRuntime, build_runtime
@@ -25,53 +21,24 @@ from shared.contracts import MembershipActivated, QualiopiCertificationChanged
 from shared.contracts.base import Event
 from shared.messaging.outbox import AggregateRef, build_envelope
 from shared.projections.member_rights import apply_member_fact
-from shared.testing.helpers import asgi_client, bearer
-from shared.testing.messaging import BrokerPeer, running_consumers, running_relay
+from shared.testing.helpers import outbox_envelopes
+from shared.testing.identifiers import new_siren
+from shared.testing.service_fixtures import define_service_fixtures
 
 #: A Tuesday, 10:00 in Pessac.
 DEFAULT_NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 PURPOSE = "Atelier d'orientation pour des demandeurs d'emploi"
 
 
-def new_siren() -> str:
-    return f"{random.randrange(100_000_000, 1_000_000_000)}"
-
-
-@pytest.fixture(scope="session")
-async def booking_settings(migrated_database: Any, service_settings: Any) -> BookingSettings:
-    url = await migrated_database("booking", SERVICE_DIR)
-    settings: BookingSettings = service_settings(BookingSettings, url)
-    return settings
-
-
-@pytest.fixture(scope="session")
-def clock() -> FixedClock:
-    return FixedClock(DEFAULT_NOW)
-
-
-@pytest.fixture(autouse=True)
-def _reset_clock(clock: FixedClock) -> None:
-    clock.set(DEFAULT_NOW)
-
-
-@pytest.fixture(scope="session")
-async def runtime(
-    booking_settings: BookingSettings, clock: FixedClock
-) -> AsyncIterator[BookingRuntime]:
-    service = build_runtime(booking_settings, clock)
-    yield service
-    await service.dispose()
-
-
-@pytest.fixture(scope="session")
-async def client(runtime: BookingRuntime) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(create_app(runtime)) as http:
-        yield http
-
-
-@pytest.fixture(scope="session")
-def auth(booking_settings: BookingSettings) -> Callable[..., dict[str, str]]:
-    return partial(bearer, booking_settings.auth)
+define_service_fixtures(
+    globals(),
+    service="booking",
+    service_dir=SERVICE_DIR,
+    settings_type=BookingSettings,
+    build_runtime=build_runtime,
+    create_app=create_app,
+    now=DEFAULT_NOW,
+)
 
 
 @dataclass
@@ -202,16 +169,7 @@ class Scenario:
 
     async def outbox(self, event_type: str, **payload: str) -> list[dict[str, Any]]:
         """Envelopes of ``event_type`` in the outbox whose payload has the given values."""
-        conditions = " ".join(f"AND payload->'payload'->>'{k}' = :{k}" for k in payload)
-        async with self.runtime.engine.connect() as connection:
-            rows = await connection.execute(
-                text(
-                    f"SELECT payload::text FROM outbox WHERE event_type = :t {conditions} "
-                    "ORDER BY created_at"
-                ),
-                {"t": event_type, **payload},
-            )
-            return [json.loads(r[0]) for r in rows]
+        return await outbox_envelopes(self.runtime.engine, event_type, **payload)
 
 
 @pytest.fixture
@@ -222,24 +180,3 @@ def scenario(
     auth: Callable[..., dict[str, str]],
 ) -> Scenario:
     return Scenario(client, runtime, clock, auth)
-
-
-# -- the real broker -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-async def relay(runtime: BookingRuntime) -> AsyncIterator[None]:
-    async with running_relay(runtime):
-        yield
-
-
-@pytest.fixture(scope="session")
-async def consumers(runtime: BookingRuntime) -> AsyncIterator[None]:
-    async with running_consumers(runtime):
-        yield
-
-
-@pytest.fixture
-async def peer(booking_settings: BookingSettings) -> AsyncIterator[BrokerPeer]:
-    async with BrokerPeer.connect(booking_settings) as connected:
-        yield connected

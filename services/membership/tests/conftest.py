@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
 import pytest
-from sqlalchemy import text
-from stdnum import luhn
 
 from membership.app import create_app
 from membership.service import SERVICE_DIR, MembershipRuntime, build_runtime
@@ -24,64 +20,24 @@ from membership.use_cases import payments
 from shared.auth import Role
 from shared.clock import FixedClock
 from shared.contracts import CreditNoteIssued, InvoicePaid
-from shared.testing.helpers import asgi_client, bearer
-from shared.testing.messaging import BrokerPeer, running_consumers, running_relay
+from shared.testing.helpers import outbox_envelopes
+from shared.testing.identifiers import new_siren, siret_of
+from shared.testing.service_fixtures import define_service_fixtures
 
 DEFAULT_NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TEXT = "Une structure d'accompagnement des jeunes vers l'emploi en Gironde depuis 1990."
 TEXTS = {"structure": TEXT, "activity": TEXT, "motivations": TEXT}
 
 
-def new_siren() -> str:
-    """A random Luhn-valid SIREN (La Poste's prefix avoided)."""
-    while True:
-        base = f"{random.randrange(10_000_000, 100_000_000)}"
-        siren = base + luhn.calc_check_digit(base)
-        if not siren.startswith("356"):
-            return siren
-
-
-def siret_of(siren: str, nic: int = 1) -> str:
-    base = f"{siren}{nic:04d}"
-    return base + luhn.calc_check_digit(base)
-
-
-@pytest.fixture(scope="session")
-async def membership_settings(migrated_database: Any, service_settings: Any) -> MembershipSettings:
-    url = await migrated_database("membership", SERVICE_DIR)
-    settings: MembershipSettings = service_settings(MembershipSettings, url)
-    return settings
-
-
-@pytest.fixture(scope="session")
-def clock() -> FixedClock:
-    return FixedClock(DEFAULT_NOW)
-
-
-@pytest.fixture(autouse=True)
-def _reset_clock(clock: FixedClock) -> None:
-    clock.set(DEFAULT_NOW)
-
-
-@pytest.fixture(scope="session")
-async def runtime(
-    membership_settings: MembershipSettings, clock: FixedClock
-) -> AsyncIterator[MembershipRuntime]:
-    service = build_runtime(membership_settings, clock)
-    yield service
-    await service.dispose()
-
-
-@pytest.fixture(scope="session")
-async def client(runtime: MembershipRuntime) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(create_app(runtime)) as http:
-        yield http
-
-
-@pytest.fixture(scope="session")
-def auth(membership_settings: MembershipSettings) -> Callable[..., dict[str, str]]:
-    """Headers of a caller: ``auth(Role.MEMBER, siren=...)``, ``auth(Role.STAFF)``..."""
-    return partial(bearer, membership_settings.auth)
+define_service_fixtures(
+    globals(),
+    service="membership",
+    service_dir=SERVICE_DIR,
+    settings_type=MembershipSettings,
+    build_runtime=build_runtime,
+    create_app=create_app,
+    now=DEFAULT_NOW,
+)
 
 
 @dataclass
@@ -194,16 +150,7 @@ class Scenario:
 
     async def outbox(self, event_type: str, **payload: str) -> list[dict[str, Any]]:
         """Envelopes of ``event_type`` in the outbox whose payload has the given values."""
-        conditions = " ".join(f"AND payload->'payload'->>'{k}' = :{k}" for k in payload)
-        async with self.runtime.engine.connect() as connection:
-            rows = await connection.execute(
-                text(
-                    f"SELECT payload::text FROM outbox WHERE event_type = :t {conditions} "
-                    "ORDER BY created_at"
-                ),
-                {"t": event_type, **payload},
-            )
-            return [json.loads(r[0]) for r in rows]
+        return await outbox_envelopes(self.runtime.engine, event_type, **payload)
 
 
 def invoice_paid(
@@ -229,27 +176,3 @@ def scenario(
     auth: Callable[..., dict[str, str]],
 ) -> Scenario:
     return Scenario(client, runtime, clock, auth)
-
-
-# -- the real broker -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-async def relay(runtime: MembershipRuntime) -> AsyncIterator[None]:
-    """The service's outbox relay, running for the rest of the session."""
-    async with running_relay(runtime):
-        yield
-
-
-@pytest.fixture(scope="session")
-async def consumer(runtime: MembershipRuntime) -> AsyncIterator[None]:
-    """The service's consumers on the real broker, in this process."""
-    async with running_consumers(runtime):
-        yield
-
-
-@pytest.fixture
-async def peer(membership_settings: MembershipSettings) -> AsyncIterator[BrokerPeer]:
-    """Billing (or any other service) on the test namespace: publishes, listens."""
-    async with BrokerPeer.connect(membership_settings) as broker_peer:
-        yield broker_peer

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from sqlalchemy import text
-from stdnum import luhn
 
 from shared.auth import Role
 from shared.clock import FixedClock
 from shared.contracts import MembershipActivated, MembershipLapsed
 from shared.messaging.outbox import AggregateRef, build_envelope
 from shared.projections.member_rights import apply_member_fact
-from shared.testing.helpers import asgi_client, bearer
+from shared.testing.helpers import bearer, outbox_envelopes
+from shared.testing.identifiers import new_siren, siret_of
+from shared.testing.service_fixtures import define_service_fixtures
 from training.app import create_app
 from training.service import SERVICE_DIR, TrainingRuntime, build_runtime
 from training.settings import TrainingSettings
@@ -29,50 +27,15 @@ DEFAULT_NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 START = date(2026, 4, 20)
 
 
-def new_siren() -> str:
-    """A random Luhn-valid SIREN (La Poste's prefix avoided)."""
-    while True:
-        base = f"{random.randrange(10_000_000, 100_000_000)}"
-        siren = base + luhn.calc_check_digit(base)
-        if not siren.startswith("356"):
-            return siren
-
-
-def siret_of(siren: str, nic: int = 1) -> str:
-    base = f"{siren}{nic:04d}"
-    return base + luhn.calc_check_digit(base)
-
-
-@pytest.fixture(scope="session")
-async def training_settings(migrated_database: Any, service_settings: Any) -> TrainingSettings:
-    url = await migrated_database("training", SERVICE_DIR)
-    settings: TrainingSettings = service_settings(TrainingSettings, url)
-    return settings
-
-
-@pytest.fixture(scope="session")
-def clock() -> FixedClock:
-    return FixedClock(DEFAULT_NOW)
-
-
-@pytest.fixture(autouse=True)
-def _reset_clock(clock: FixedClock) -> None:
-    clock.set(DEFAULT_NOW)
-
-
-@pytest.fixture(scope="session")
-async def runtime(
-    training_settings: TrainingSettings, clock: FixedClock
-) -> AsyncIterator[TrainingRuntime]:
-    service = build_runtime(training_settings, clock)
-    yield service
-    await service.dispose()
-
-
-@pytest.fixture(scope="session")
-async def client(runtime: TrainingRuntime) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(create_app(runtime)) as http:
-        yield http
+define_service_fixtures(
+    globals(),
+    service="training",
+    service_dir=SERVICE_DIR,
+    settings_type=TrainingSettings,
+    build_runtime=build_runtime,
+    create_app=create_app,
+    now=DEFAULT_NOW,
+)
 
 
 @dataclass
@@ -208,16 +171,8 @@ class Scenario:
             return list(await connection.execute(text(statement), params))
 
     async def outbox(self, event_type: str, **payload: str) -> list[dict[str, Any]]:
-        import json
-
-        conditions = " ".join(f"AND payload->'payload'->>'{k}' = :{k}" for k in payload)
-        rows = await self.sql(
-            f"SELECT payload::text FROM outbox WHERE event_type = :t {conditions} "
-            "ORDER BY created_at",
-            t=event_type,
-            **payload,
-        )
-        return [json.loads(r[0]) for r in rows]
+        """Envelopes of ``event_type`` in the outbox whose payload has the given values."""
+        return await outbox_envelopes(self.runtime.engine, event_type, **payload)
 
 
 @pytest.fixture
@@ -228,11 +183,6 @@ def scenario(
     training_settings: TrainingSettings,
 ) -> Scenario:
     return Scenario(client, runtime, clock, training_settings)
-
-
-@pytest.fixture(scope="session")
-def auth(training_settings: TrainingSettings) -> Callable[..., dict[str, str]]:
-    return partial(bearer, training_settings.auth)
 
 
 def days(n: int) -> timedelta:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import random
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from uuid import uuid4
@@ -26,6 +25,7 @@ from shared.messaging.outbox import AggregateRef, build_envelope
 from shared.projections import member_rights
 from shared.projections.member_rights import MemberRights, apply_member_fact
 from shared.testing import servers
+from shared.testing.identifiers import new_siren
 
 pytestmark = pytest.mark.integration
 AT = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -58,13 +58,6 @@ async def apply(engine: AsyncEngine, facts: list[tuple[Event, str, int]]) -> Non
         async with engine.connect() as connection:
             envelope = build_envelope(event, aggregate=AggregateRef(aggregate, version))
             await apply_member_fact(connection, event, envelope)
-
-
-def new_siren() -> str:
-    from stdnum import luhn
-
-    base = f"{random.randrange(10_000_000, 100_000_000)}"
-    return base + luhn.calc_check_digit(base)
 
 
 def history(siren: str) -> list[tuple[Event, str, int]]:

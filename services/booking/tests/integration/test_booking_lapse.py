@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_b9_a_lapse_delivered_twice_cancels_future_bookings_once(
-    scenario, relay, consumers, peer
+    scenario, relay, consumer, peer
 ) -> None:
     cancellations = await peer.listen("booking.cancelled.v1")
     siren = f"{uuid4().int % 10**9:09d}"

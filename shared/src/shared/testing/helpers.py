@@ -54,3 +54,24 @@ async def schema_drift(engine: AsyncEngine, metadata: MetaData) -> list[Any]:
         return await connection.run_sync(
             lambda sync: list(compare_metadata(MigrationContext.configure(sync), metadata))
         )
+
+
+async def outbox_envelopes(
+    engine: AsyncEngine, event_type: str, **payload: str
+) -> list[dict[str, Any]]:
+    """The envelopes of ``event_type`` in a service's outbox whose payload has the given
+    values, in the order they were written."""
+    import json
+
+    from sqlalchemy import text
+
+    conditions = "".join(f" AND payload->'payload'->>'{key}' = :{key}" for key in payload)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                f"SELECT payload::text FROM outbox WHERE event_type = :t{conditions}"
+                " ORDER BY created_at, id"
+            ),
+            {"t": event_type, **payload},
+        )
+        return [json.loads(row[0]) for row in rows]
