@@ -139,7 +139,8 @@ class Rabbitmqctl:
         out, err = await process.communicate(stdin)
         if process.returncode != 0:
             message = (err or out).decode(errors="replace").strip()
-            raise PartnerError(f"rabbitmqctl {args[0]} failed: {message}")
+            command = next((a for a in args if not a.startswith("-")), "")
+            raise PartnerError(f"rabbitmqctl {command} failed: {message}")
         return out.decode()
 
     async def put_user(self, user: str, password: str, vhost: str, read: str) -> None:
@@ -157,13 +158,9 @@ class Rabbitmqctl:
                 {"user": user, "vhost": vhost, "configure": "^$", "write": "^$", "read": read}
             ],
         }
+        # no file: the definitions come on standard input (every release since 3.8)
         await self.run(
-            "-q",
-            "import_definitions",
-            "--format",
-            "json",
-            "-",
-            stdin=json.dumps(definitions).encode(),
+            "-q", "import_definitions", "--format", "json", stdin=json.dumps(definitions).encode()
         )
 
     async def delete_user(self, user: str) -> bool:
