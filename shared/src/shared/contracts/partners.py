@@ -29,6 +29,8 @@ class PartnerEvent(Event):
     """A partner event: published by the exchange service on the partner exchange."""
 
     producer: ClassVar[str] = "exchange"
+    #: The internal events it is mapped from (``docs/events.md`` lists them).
+    sources: ClassVar[tuple[str, ...]]
 
 
 # -- member structures (M3, M4, M7) ----------------------------------------------------------
@@ -42,6 +44,11 @@ class MemberStatusChanged(PartnerEvent):
     membership of that year (``aggregate_id``): keep the highest ``aggregate_version``."""
 
     event_type: ClassVar[str] = "MemberStatusChanged"
+    sources: ClassVar[tuple[str, ...]] = (
+        "MembershipActivated",
+        "MembershipReinstated",
+        "MembershipLapsed",
+    )
     routing_stem: ClassVar[str] = "member.status_changed"
 
     siren: str = Field(pattern=SIREN)
@@ -61,6 +68,7 @@ class MemberEstablishmentAdded(PartnerEvent):
     """An establishment sharing the member's SIREN now has the member's rights (M7)."""
 
     event_type: ClassVar[str] = "MemberEstablishmentAdded"
+    sources: ClassVar[tuple[str, ...]] = ("BeneficiaryAdded",)
     routing_stem: ClassVar[str] = "member.establishment_added"
 
     siren: str = Field(pattern=SIREN)
@@ -71,6 +79,7 @@ class MemberEstablishmentRemoved(PartnerEvent):
     """An establishment no longer has the member's rights (M7)."""
 
     event_type: ClassVar[str] = "MemberEstablishmentRemoved"
+    sources: ClassVar[tuple[str, ...]] = ("BeneficiaryRemoved",)
     routing_stem: ClassVar[str] = "member.establishment_removed"
 
     siren: str = Field(pattern=SIREN)
@@ -87,6 +96,7 @@ class TrainingSessionScheduled(PartnerEvent):
     than the one before it."""
 
     event_type: ClassVar[str] = "TrainingSessionScheduled"
+    sources: ClassVar[tuple[str, ...]] = ("SessionScheduled",)
     routing_stem: ClassVar[str] = "training_session.scheduled"
 
     session_id: UUID
@@ -110,6 +120,12 @@ class TrainingSessionPlacesChanged(PartnerEvent):
     events existed). Keep the one with the highest ``aggregate_version`` of the session."""
 
     event_type: ClassVar[str] = "TrainingSessionPlacesChanged"
+    sources: ClassVar[tuple[str, ...]] = (
+        "EnrollmentConfirmed",
+        "EnrollmentWaitlisted",
+        "EnrollmentPromoted",
+        "EnrollmentCancelled",
+    )
     routing_stem: ClassVar[str] = "training_session.places_changed"
 
     session_id: UUID
@@ -123,6 +139,7 @@ class TrainingSessionCancelled(PartnerEvent):
     """The agency cancelled a session: every place and waiting entry ended (T8)."""
 
     event_type: ClassVar[str] = "TrainingSessionCancelled"
+    sources: ClassVar[tuple[str, ...]] = ("SessionCancelled",)
     routing_stem: ClassVar[str] = "training_session.cancelled"
 
     session_id: UUID
@@ -136,6 +153,7 @@ class TrainingAttendanceRecorded(PartnerEvent):
     their e-mail or name): count distinct participants with it, it identifies no one."""
 
     event_type: ClassVar[str] = "TrainingAttendanceRecorded"
+    sources: ClassVar[tuple[str, ...]] = ("AttendanceRecorded",)
     routing_stem: ClassVar[str] = "training_session.attendance_recorded"
 
     session_id: UUID
@@ -157,6 +175,7 @@ class AuditoriumReserved(PartnerEvent):
     for what price is not said."""
 
     event_type: ClassVar[str] = "AuditoriumReserved"
+    sources: ClassVar[tuple[str, ...]] = ("AuditoriumBooked",)
     routing_stem: ClassVar[str] = "auditorium.reserved"
 
     reservation_id: UUID
@@ -172,6 +191,7 @@ class AuditoriumReleased(PartnerEvent):
     again."""
 
     event_type: ClassVar[str] = "AuditoriumReleased"
+    sources: ClassVar[tuple[str, ...]] = ("BookingCancelled",)
     routing_stem: ClassVar[str] = "auditorium.released"
 
     reservation_id: UUID
