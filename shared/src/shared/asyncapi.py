@@ -361,5 +361,10 @@ class Document:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
 
+    @property
+    def title(self) -> str:
+        title: str = self.data["info"]["title"]
+        return title
+
     def to_json(self) -> str:
         return json.dumps(self.data, ensure_ascii=False)

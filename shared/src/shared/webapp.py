@@ -201,7 +201,7 @@ async def _check_broker(url: str) -> str:
 
 def asyncapi_html(document: Document) -> HTMLResponse:
     """The page showing ``document`` (AsyncAPI's React component, as FastStream renders it)."""
-    # get_asyncapi_html only calls the document's to_json()
+    # get_asyncapi_html reads only the document's title and to_json()
     return HTMLResponse(get_asyncapi_html(cast(Any, document), try_it_out_path=None))
 
 
