@@ -4,6 +4,7 @@ serve, and valid AsyncAPI 3.0.0 by the official JSON Schema (vendored under ``sc
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import importlib.util
 import json
@@ -40,9 +41,15 @@ SCRIPT = _script()
 BUILT: dict[str, str] = SCRIPT.documents()
 
 
-def kept(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((DOCS / name).read_text())
+@functools.cache
+def _kept(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.load((DOCS / name).read_text(), Loader=SCRIPT.Loader)
     return data
+
+
+def kept(name: str) -> dict[str, Any]:
+    """The document kept in the repository (a copy: a test may change it)."""
+    return copy.deepcopy(_kept(name))
 
 
 def errors_of(document: dict[str, Any]) -> list[str]:

@@ -154,7 +154,7 @@ class EventConsumers(Generic[U]):
                 queue=queue.name,
                 routing_key=queue.routing_keys[0],
                 model=registration.model,
-                description=(registration.handler.__doc__ or "").strip(),
+                description=" ".join((registration.handler.__doc__ or "").split()),
             )
             for registration, queue in zip(self._registrations, topology.queues, strict=True)
         ]
