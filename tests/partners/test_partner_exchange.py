@@ -1,0 +1,454 @@
+"""A partner platform on the real broker: onboarded by the operator command, it receives every
+partner event of a scripted day through its own queue and validates each against the published
+AsyncAPI document; it sees no e-mail and no name; the broker refuses it anything else; a replay
+gives it the day again, which it drops as duplicates.
+
+The exchange service runs as its three processes; the internal events of the day are published
+on the platform's exchange as membership, training and booking publish them.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import pytest
+from aiormq.exceptions import ChannelAccessRefused
+
+from exchange.commands import remove_partner
+from exchange.settings import ExchangeSettings
+from shared.contracts import (
+    AttendanceRecorded,
+    AuditoriumBooked,
+    BeneficiaryAdded,
+    BeneficiaryRemoved,
+    BookingCancelled,
+    EnrollmentCancelled,
+    EnrollmentConfirmed,
+    EnrollmentPromoted,
+    EnrollmentWaitlisted,
+    MembershipActivated,
+    MembershipLapsed,
+    RoomBooked,
+    SessionCancelled,
+    SessionScheduled,
+    StudioSlotBooked,
+)
+from shared.contracts.base import Event
+from shared.messaging.outbox import AggregateRef
+from shared.settings import ServiceSettings
+from shared.testing.messaging import BrokerPeer
+from shared.testing.servers import TestServers as Servers
+from tests.conftest import ROOT, Platform, run_platform
+from tests.partners.consumer import Contract, PartnerConsumer, Received
+
+PLATFORM_SERVICES = ("exchange",)
+pytestmark = pytest.mark.e2e
+
+AT = datetime.now(UTC)
+SIREN = "356000000"
+#: Who the day's internal events name: none of it may reach a partner.
+PEOPLE = ("lou.garcia@example.org", "sam.bernard@example.org", "ines.moreau@example.org")
+NAMES = ("Lou", "Garcia", "Dupont", "Durand", "Mission locale des Graves")
+
+
+@dataclass(frozen=True)
+class Access:
+    partner: str
+    user: str
+    password: str
+    queue: str
+    url: str
+
+
+async def operator(env: dict[str, str], *args: str) -> str:
+    """``python -m exchange <args>`` as the operator runs it."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "exchange",
+        *args,
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+@dataclass(frozen=True)
+class Onboarded:
+    platform: Platform
+    partners: dict[str, Access]
+
+
+@pytest.fixture(scope="module")
+async def onboarded(
+    test_servers: Servers, migrated_database: Any, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Onboarded]:
+    """The exchange service's processes, and meanwhile two partners added by the operator
+    command as an operator runs it (removed after, while the processes stop)."""
+    if test_servers.rabbitmqctl is None:
+        pytest.fail("this run cannot reach rabbitmqctl: partners cannot be added")
+    ctl = test_servers.rabbitmqctl
+    namespace = f"{test_servers.namespace}.e2e"  # run_platform's
+    env = dict(
+        os.environ,
+        RABBITMQ_URL=test_servers.rabbitmq_url,
+        RABBITMQ_NAMESPACE=namespace,
+        EXCHANGE_RABBITMQCTL=ctl,
+        LOG_JSON="false",
+    )
+    names = ("occitanie", "bretagne")
+    running = run_platform(
+        PLATFORM_SERVICES, test_servers, migrated_database, tmp_path_factory.mktemp("logs")
+    )
+    started = await asyncio.gather(
+        running.__aenter__(),
+        *(operator(env, "partner", "add", name, "--json") for name in names),
+        return_exceptions=True,
+    )
+    failed = [r for r in started if isinstance(r, BaseException)]
+    if failed:
+        if not isinstance(started[0], BaseException):
+            await running.__aexit__(None, None, None)
+        raise failed[0]
+    platform, *added = started
+    accesses = {}
+    for output in added:
+        given = json.loads(output)
+        accesses[given["partner"]] = Access(
+            given["partner"], given["user"], given["password"], given["queue"], given["url"]
+        )
+    settings = ExchangeSettings(
+        rabbitmq_url=test_servers.rabbitmq_url, rabbitmq_namespace=namespace, rabbitmqctl=ctl
+    )
+    try:
+        yield Onboarded(platform, accesses)
+    finally:
+        await asyncio.gather(
+            running.__aexit__(None, None, None),
+            *(remove_partner(settings, name) for name in names),
+        )
+
+
+def peer_settings(platform: Platform) -> ServiceSettings:
+    env = platform["exchange"].env
+    return ServiceSettings(
+        rabbitmq_url=env["RABBITMQ_URL"], rabbitmq_namespace=env["RABBITMQ_NAMESPACE"]
+    )
+
+
+def enrollment(session_id: uuid.UUID, email: str, starts_on: date) -> dict[str, Any]:
+    return {
+        "enrollment_id": uuid.uuid4(),
+        "session_id": session_id,
+        "action_id": uuid.uuid4(),
+        "action_type": "training",
+        "siren": SIREN,
+        "participant_email": email,
+        "session_starts_on": starts_on,
+    }
+
+
+def a_day() -> list[tuple[Event, AggregateRef]]:
+    """A day of the platform as its internal events tell it, in publication order (each
+    followed by the number of partner events it makes: see :data:`MAKES`)."""
+    membership, structure = uuid.uuid4(), f"structure:{SIREN}"
+    session, other = uuid.uuid4(), uuid.uuid4()
+    starts_on = AT.date() + timedelta(days=30)
+    lou, sam, ines = (enrollment(session, email, starts_on) for email in PEOPLE)
+    auditorium, room = uuid.uuid4(), uuid.uuid4()
+    where = {
+        "siren": SIREN,
+        "resource_id": uuid.uuid4(),
+        "booked_on": starts_on,
+        "starts_at": time(9, 0),
+        "ends_at": time(12, 0),
+    }
+
+    def scheduled(session_id: uuid.UUID) -> SessionScheduled:
+        return SessionScheduled(
+            session_id=session_id,
+            action_id=uuid.uuid4(),
+            action_type="training",
+            title="Accompagner les transitions professionnelles",
+            starts_on=starts_on,
+            ends_on=starts_on,
+            capacity=2,
+            remote=False,
+            place="Centre Régional Vincent Merle, Pessac",
+            department="33",
+            registration_opens_on=AT.date(),
+            scheduled_at=AT,
+        )
+
+    def ref(aggregate: object, version: int) -> AggregateRef:
+        return AggregateRef.of(aggregate, version)
+
+    return [
+        (
+            MembershipActivated(
+                membership_id=membership,
+                siren=SIREN,
+                year=AT.year,
+                plan="premium",
+                valid_from=AT.date(),
+                valid_until=date(AT.year, 12, 31),
+                beneficiary_sirets=["35600000000048"],
+                invoice_id=uuid.uuid4(),
+                activated_at=AT,
+            ),
+            ref(membership, 2),
+        ),
+        (
+            BeneficiaryAdded(
+                siren=SIREN, siret="35600000000055", name="Jean Dupont EI", added_at=AT
+            ),
+            ref(structure, 3),
+        ),
+        (scheduled(session), ref(session, 1)),
+        (scheduled(other), ref(other, 1)),
+        (EnrollmentConfirmed(**lou, confirmed_at=AT), ref(lou["enrollment_id"], 1)),
+        (EnrollmentConfirmed(**sam, confirmed_at=AT), ref(sam["enrollment_id"], 1)),
+        (
+            EnrollmentWaitlisted(**ines, position=1, waitlisted_at=AT, reason="full"),
+            ref(ines["enrollment_id"], 1),
+        ),
+        (
+            EnrollmentCancelled(**lou, counted=False, reason="withdrawn_in_time", cancelled_at=AT),
+            ref(lou["enrollment_id"], 2),
+        ),
+        (EnrollmentPromoted(**ines, promoted_at=AT), ref(ines["enrollment_id"], 2)),
+        (
+            AttendanceRecorded(**sam, attendance="present", counted=True, recorded_at=AT),
+            ref(sam["enrollment_id"], 2),
+        ),
+        (
+            SessionCancelled(
+                session_id=other,
+                action_id=uuid.uuid4(),
+                starts_on=starts_on,
+                reason="Formatrice Mme Durand absente",
+                cancelled_at=AT,
+            ),
+            ref(other, 2),
+        ),
+        (
+            AuditoriumBooked(
+                booking_id=auditorium,
+                resource_name="Auditorium",
+                **where,
+                amount=Decimal("250.00"),
+                booked_at=AT,
+            ),
+            ref(auditorium, 1),
+        ),
+        (
+            BookingCancelled(
+                booking_id=auditorium,
+                resource_name="Auditorium",
+                **where,
+                resource_kind="auditorium",
+                reason="member",
+                credit_returned=True,
+                cancelled_at=AT,
+                amount=Decimal("250.00"),
+            ),
+            ref(auditorium, 2),
+        ),
+        (
+            RoomBooked(
+                booking_id=room,
+                resource_name="Salle 2",
+                **where,
+                membership_year=AT.year,
+                credits_left=4,
+                booked_at=AT,
+            ),
+            ref(room, 1),
+        ),
+        (
+            StudioSlotBooked(
+                booking_id=uuid.uuid4(),
+                resource_name="Lab Studio",
+                **where,
+                participant_email=PEOPLE[0],
+                booked_at=AT,
+            ),
+            ref(uuid.uuid4(), 1),
+        ),
+        (BeneficiaryRemoved(siren=SIREN, siret="35600000000055", removed_at=AT), ref(structure, 4)),
+        (
+            MembershipLapsed(
+                membership_id=membership,
+                siren=SIREN,
+                year=AT.year,
+                lapsed_on=AT.date(),
+                reason="renewal_unpaid",
+            ),
+            ref(membership, 3),
+        ),
+    ]
+
+
+#: The partner events each internal event of :func:`a_day` makes, in order: a room or studio
+#: booking makes none; an attendance changes no count, so it makes its own event only.
+MAKES = (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1)
+
+
+@pytest.fixture(scope="module")
+async def day(onboarded: Onboarded) -> tuple[PartnerConsumer, datetime]:
+    """The day published, and what the first partner's consumer received of it."""
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    platform = onboarded.platform
+    access = onboarded.partners["occitanie"]
+    contract = Contract.load()
+    # the queue the document names, in this run's namespace (the document's is capmetiers)
+    assert access.queue.endswith(contract.queue_of(access.partner).removeprefix("capmetiers"))
+    consumer = PartnerConsumer(contract, access.url, access.queue)
+    expected = 0
+    async with consumer.running(), BrokerPeer.connect(peer_settings(platform)) as peer:
+        # one fact after the other, as the day goes: each waits for what the one before made
+        for (event, aggregate), makes in zip(a_day(), MAKES, strict=True):
+            await peer.publish(event, aggregate=aggregate)
+            expected += makes
+
+            def arrived(received: Received, count: int = expected) -> bool:
+                return len(received.messages) + len(received.invalid) >= count
+
+            await consumer.wait_for(arrived, within=30)
+        await asyncio.sleep(0.5)  # time for one too many to show, were there one
+    assert len(consumer.received.messages) == expected
+    return consumer, started
+
+
+async def test_x2_a_partner_receives_every_partner_event_of_the_day_valid_by_the_document(
+    day: tuple[PartnerConsumer, datetime],
+) -> None:
+    consumer, _ = day
+    received = consumer.received
+    assert received.invalid == []
+    assert {m["event_type"] for m in received.messages.values()} == set(
+        consumer.contract.validators
+    ), "every message of the document"
+    latest = {key[0]: m["payload"] for key, m in received.latest.items()}
+    assert latest["MemberStatusChanged"]["status"] == "lapsed"
+    places = [m["payload"] for m in received.of_type("TrainingSessionPlacesChanged")]
+    assert [(p["places_taken"], p["waiting"]) for p in places] == [
+        (1, 0),
+        (2, 0),
+        (2, 1),
+        (1, 1),
+        (2, 0),
+    ]
+    assert latest["TrainingSessionPlacesChanged"]["places_left"] == 0
+    assert received.of_type("AuditoriumReserved")
+    assert received.of_type("AuditoriumReleased")
+
+
+async def test_x2_no_partner_message_carries_an_email_or_a_persons_name(
+    day: tuple[PartnerConsumer, datetime],
+) -> None:
+    consumer, _ = day
+    assert consumer.received.bodies
+    for body in consumer.received.bodies:
+        text = body.decode()
+        assert "@" not in text, text
+        for name in NAMES:
+            assert name.lower() not in text.lower(), (name, text)
+    [attendance] = consumer.received.of_type("TrainingAttendanceRecorded")
+    assert attendance["payload"]["participant"].startswith("p-")
+
+
+async def test_x2_a_replay_sends_the_day_again_and_the_partner_drops_it_as_duplicates(
+    onboarded: Onboarded, day: tuple[PartnerConsumer, datetime]
+) -> None:
+    consumer, started = day
+    before = len(consumer.received.messages)
+    output = await operator(
+        onboarded.platform["exchange"].env,
+        "partner",
+        "replay",
+        "occitanie",
+        "--since",
+        started.isoformat(),
+    )
+    sent = int(output.split()[0])
+    assert sent == before, "every partner event of the day, from the outbox"
+    async with consumer.running():
+        await consumer.wait_for(lambda received: received.duplicates >= before)
+    assert len(consumer.received.messages) == before, "nothing new: the same message ids"
+    assert consumer.received.invalid == []
+
+
+async def refused(url: str, action: Any) -> bool:
+    """Whether the broker refuses ``action(channel)`` to the user of ``url``."""
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel()
+        try:
+            await action(channel)
+        except ChannelAccessRefused:
+            return True
+        return False
+
+
+async def test_x2_a_partner_can_declare_bind_or_read_nothing_but_its_own_queue(
+    onboarded: Onboarded,
+) -> None:
+    occitanie, bretagne = onboarded.partners["occitanie"], onboarded.partners["bretagne"]
+    namespace = onboarded.platform["exchange"].env["RABBITMQ_NAMESPACE"]
+    internal = f"{namespace}.events"
+
+    async def declare_internal(channel: aio_pika.abc.AbstractChannel) -> None:
+        await channel.declare_exchange(internal, aio_pika.ExchangeType.TOPIC, durable=True)
+
+    async def bind_own_queue_to_internal(channel: aio_pika.abc.AbstractChannel) -> None:
+        queue = await channel.declare_queue(occitanie.queue, passive=True)
+        await queue.bind(internal, routing_key="#")
+
+    def reading(name: str) -> Any:
+        async def read(channel: aio_pika.abc.AbstractChannel) -> None:
+            queue = await channel.declare_queue(name, passive=True)
+            await queue.get(fail=False)
+
+        return read
+
+    async def own_new_queue(channel: aio_pika.abc.AbstractChannel) -> None:
+        await channel.declare_queue(f"{occitanie.queue}.mine", durable=True)
+
+    assert await refused(occitanie.url, declare_internal)
+    assert await refused(occitanie.url, bind_own_queue_to_internal)
+    assert await refused(occitanie.url, own_new_queue)
+    assert await refused(occitanie.url, reading(bretagne.queue)), "another partner's queue"
+    assert await refused(occitanie.url, reading(f"{namespace}.exchange.on_membership_activated"))
+    assert await refused(occitanie.url, reading(f"{namespace}.journal"))
+    # and what it may do, it can: read its own queue
+    assert not await refused(occitanie.url, reading(occitanie.queue))
+    assert not await refused(bretagne.url, reading(bretagne.queue))
+
+
+def test_x2_the_consumer_is_written_from_the_document_alone() -> None:
+    source = (Path(__file__).parent / "consumer.py").read_text()
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    platform = {"shared", "membership", "training", "booking", "billing", "exchange", "portal"}
+    assert not imported & platform, imported & platform
