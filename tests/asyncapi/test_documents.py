@@ -30,7 +30,8 @@ def _script() -> Any:
     spec = importlib.util.spec_from_file_location(
         "capmetiers_scripts_asyncapi", ROOT / "scripts" / "asyncapi.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -93,7 +94,8 @@ def test_x2_every_message_has_its_schema_and_an_example(name: str) -> None:
 def test_x2_server_variables_name_host_port_and_vhost() -> None:
     for server in kept("partners.yaml")["servers"].values():
         assert set(server["variables"]) == {"host", "port", "vhost"}
-        assert server["host"] == "{host}:{port}" and server["pathname"] == "/{vhost}"
+        assert server["host"] == "{host}:{port}"
+        assert server["pathname"] == "/{vhost}"
 
 
 @pytest.mark.parametrize("service", SERVICES)

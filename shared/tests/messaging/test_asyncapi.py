@@ -73,4 +73,6 @@ def test_every_message_has_an_example_its_own_schema_accepts() -> None:
 
 def test_the_document_is_the_same_at_every_build_for_a_namespace() -> None:
     assert document("capmetiers") == document("capmetiers")
-    assert "capmetiers.probe.on_qualiopi_certification_changed" in document("capmetiers")["channels"]
+    assert (
+        "capmetiers.probe.on_qualiopi_certification_changed" in document("capmetiers")["channels"]
+    )

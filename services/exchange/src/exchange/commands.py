@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aio_pika
 import asyncpg
+from aiormq.exceptions import ChannelNotFoundEntity
 
 from exchange.partners import (
     PartnerAccess,
@@ -138,7 +139,10 @@ async def replay(
     connection = await aio_pika.connect(settings.rabbitmq_url)
     async with connection:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        await channel.declare_queue(names.queue, passive=True)
+        try:
+            await channel.declare_queue(names.queue, passive=True)
+        except ChannelNotFoundEntity:
+            raise PartnerError(f"partner {name} has no queue: add it first") from None
         for start in range(0, len(rows), REPLAY_BATCH):
             await asyncio.gather(
                 *(

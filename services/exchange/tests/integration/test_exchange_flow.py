@@ -121,7 +121,8 @@ async def test_t5_places_counted_right_when_a_session_fills_from_many_workers_at
     assert [r["payload"]["places_taken"] for r in places] == list(range(1, 13))
     assert places[-1]["payload"]["places_left"] == 18
     versions = [r["aggregate_version"] for r in rows]
-    assert versions == sorted(versions) and len(set(versions)) == len(versions) == 13
+    assert versions == sorted(versions)
+    assert len(set(versions)) == len(versions) == 13
 
 
 async def _partner_rows(runtime: ExchangeRuntime, session_id: uuid.UUID) -> list[dict[str, Any]]:

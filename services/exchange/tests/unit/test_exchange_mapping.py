@@ -81,7 +81,8 @@ def test_m3_a_paid_membership_is_active_for_its_calendar_year_without_plan_or_in
     assert status.establishment_sirets == ["35600000000048", "35600000000055"]
     assert status.training_organisation
     wire = status.model_dump(mode="json")
-    assert "plan" not in wire and "invoice_id" not in wire
+    assert "plan" not in wire
+    assert "invoice_id" not in wire
 
 
 def test_m4_a_renewal_in_the_grace_window_is_grace_until_15_february() -> None:
@@ -159,7 +160,10 @@ def test_t8_a_cancelled_session_leaves_the_agency_reason_out() -> None:
     [
         (EnrollmentConfirmed(**enrollment(confirmed_at=AT)), "place"),
         (EnrollmentPromoted(**enrollment(promoted_at=AT)), "place"),
-        (EnrollmentWaitlisted(**enrollment(position=1, waitlisted_at=AT, reason="full")), "waiting"),
+        (
+            EnrollmentWaitlisted(**enrollment(position=1, waitlisted_at=AT, reason="full")),
+            "waiting",
+        ),
         (
             EnrollmentCancelled(
                 **enrollment(counted=False, reason="withdrawn_in_time", cancelled_at=AT)
@@ -194,9 +198,7 @@ def test_t5_places_of_a_session_not_scheduled_yet_have_no_capacity() -> None:
 
 
 def test_t7_attendance_names_the_participant_by_a_stable_pseudonym_never_the_email() -> None:
-    recorded = AttendanceRecorded(
-        **enrollment(attendance="present", counted=True, recorded_at=AT)
-    )
+    recorded = AttendanceRecorded(**enrollment(attendance="present", counted=True, recorded_at=AT))
     partner = mapping.attendance_recorded(recorded, KEY)
     again = mapping.attendance_recorded(
         recorded.model_copy(update={"participant_email": " camille.martin@example.org "}), KEY
@@ -217,7 +219,8 @@ def test_b3_an_auditorium_reservation_says_when_not_who_nor_the_price() -> None:
         time(17, 0),
     )
     wire = reserved.model_dump(mode="json")
-    assert "siren" not in wire and "amount" not in wire
+    assert "siren" not in wire
+    assert "amount" not in wire
 
 
 def test_b3_only_an_auditorium_cancellation_frees_a_public_date() -> None:
@@ -232,7 +235,8 @@ def test_b3_only_an_auditorium_cancellation_frees_a_public_date() -> None:
         )
 
     released = mapping.auditorium_released(cancelled("auditorium"))
-    assert released is not None and released.day == date(2025, 6, 12)
+    assert released is not None
+    assert released.day == date(2025, 6, 12)
     assert mapping.auditorium_released(cancelled("meeting_room")) is None
     assert mapping.auditorium_released(cancelled("lab_studio")) is None
 

@@ -170,7 +170,9 @@ def resolve_servers() -> TestServers:
     if _docker_answers():
         return _from_containers()
     if _answers("127.0.0.1", 5432) and _answers("127.0.0.1", 5672):
-        return TestServers(LOCAL_DATABASE_URL, LOCAL_RABBITMQ_URL, "local", local_control, local_ctl)
+        return TestServers(
+            LOCAL_DATABASE_URL, LOCAL_RABBITMQ_URL, "local", local_control, local_ctl
+        )
     raise ServersUnavailableError(
         "No PostgreSQL/RabbitMQ for the tests: set TEST_DATABASE_URL and TEST_RABBITMQ_URL, "
         "or run a Docker engine, or start the local servers."
