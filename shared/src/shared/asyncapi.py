@@ -162,12 +162,12 @@ class _Components:
 
 
 def _exchange_binding(exchange: str) -> dict[str, Any]:
+    """An exchange as AMQP bindings describe it; its virtual host is the server's (``vhost``)."""
     return {
         "name": exchange,
         "type": "topic",
         "durable": True,
         "autoDelete": False,
-        "vhost": "/",
     }
 
 
@@ -177,7 +177,6 @@ def _queue_binding(queue: str) -> dict[str, Any]:
         "durable": True,
         "exclusive": False,
         "autoDelete": False,
-        "vhost": "/",
     }
 
 
