@@ -97,24 +97,27 @@ async def onboarded(
         *(operator(env, "partner", "add", name, "--json") for name in names),
         return_exceptions=True,
     )
+    settings = ExchangeSettings(
+        rabbitmq_url=test_servers.rabbitmq_url, rabbitmq_namespace=namespace, rabbitmqctl=ctl
+    )
     failed = [r for r in started if isinstance(r, BaseException)]
     if failed:
+        await asyncio.gather(
+            *(remove_partner(settings, name) for name in names), return_exceptions=True
+        )
         if not isinstance(started[0], BaseException):
             await running.__aexit__(None, None, None)
         raise failed[0]
     platform, *added = started
+    settings = settings.model_copy(
+        update={"database_url": platform["exchange"].env["EXCHANGE_DATABASE_URL"]}
+    )
     accesses = {}
     for output in added:
         given = json.loads(output)
         accesses[given["partner"]] = Access(
             given["partner"], given["user"], given["password"], given["queue"], given["url"]
         )
-    settings = ExchangeSettings(
-        database_url=platform["exchange"].env["EXCHANGE_DATABASE_URL"],
-        rabbitmq_url=test_servers.rabbitmq_url,
-        rabbitmq_namespace=namespace,
-        rabbitmqctl=ctl,
-    )
     try:
         yield Onboarded(platform, accesses, settings)
     finally:
