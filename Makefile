@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV ?= uv
 
-.PHONY: install servers browser prepare run compose test lint format typecheck bench token
+.PHONY: install servers browser prepare run compose test lint format typecheck bench token asyncapi
 
 # --compile-bytecode: every process of the platform then loads its libraries from bytecode
 # instead of compiling them at start-up (where PYTHONDONTWRITEBYTECODE is set, at every start).
@@ -13,17 +13,18 @@ install:  ## Install the locked dependencies of every package (uv workspace)
 servers:  ## Make sure PostgreSQL and RabbitMQ answer (start them if needed)
 	./scripts/ensure-servers.sh
 
-prepare: install servers  ## Create the four databases and run every migration
+prepare: install servers  ## Create the five databases and run every migration
 	$(UV) run --no-sync python scripts/prepare.py
 
 # supervisord (scripts/supervise.py) runs every process of the Procfile: one that crashes is
 # logged and started again while the others go on.
-run: prepare  ## Run the whole platform: 4 APIs, 4 workers, 4 relays (Ctrl-C stops all)
+run: prepare  ## Run the whole platform: 5 APIs, 5 workers, 5 relays, the portal (Ctrl-C stops all)
 	@echo "membership  http://127.0.0.1:8001/docs   events: http://127.0.0.1:8001/asyncapi"
 	@echo "training    http://127.0.0.1:8002/docs   events: http://127.0.0.1:8002/asyncapi"
 	@echo "booking     http://127.0.0.1:8003/docs   events: http://127.0.0.1:8003/asyncapi"
 	@echo "billing     http://127.0.0.1:8004/docs   events: http://127.0.0.1:8004/asyncapi"
 	@echo "portal      http://127.0.0.1:8005/       (development sign-in: pick a role)"
+	@echo "exchange    http://127.0.0.1:8006/docs   partner events: http://127.0.0.1:8006/partners/asyncapi"
 	@echo "a token:    uv run capmetiers-token staff"
 	@echo "move it in time: uv run python scripts/platform-clock.py 2027-02-16 (--reset: back)"
 	DEV_CLOCK_FILE=$(CURDIR)/.platform-clock $(UV) run --no-sync python scripts/supervise.py Procfile
@@ -51,6 +52,9 @@ format:
 
 typecheck:
 	$(UV) run --no-sync mypy
+
+asyncapi:  ## Write the AsyncAPI documents of docs/asyncapi from the contracts
+	$(UV) run --no-sync python scripts/asyncapi.py
 
 token:  ## make token ROLE=member SIREN=123456782
 	$(UV) run --no-sync capmetiers-token $(or $(ROLE),staff) $(if $(SIREN),--siren $(SIREN))

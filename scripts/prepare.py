@@ -13,11 +13,12 @@ import asyncpg
 
 from billing.service import runtime as billing
 from booking.service import runtime as booking
+from exchange.service import runtime as exchange
 from membership.service import runtime as membership
 from shared.db import to_sync_url
 from training.service import runtime as training
 
-RUNTIMES = (membership, training, booking, billing)
+RUNTIMES = (membership, training, booking, billing, exchange)
 
 
 async def ensure_database(url: str) -> None:

@@ -47,3 +47,14 @@ def has_database(service: str) -> bool:
 #: api only, no database, no broker), both read from the Procfile and the services' folders.
 BACKENDS = [service for service in procfile_services() if has_database(service)]
 FRONTENDS = [service for service in procfile_services() if not has_database(service)]
+
+
+def called_by(frontend: str) -> list[str]:
+    """The backends a frontend calls: those whose URL its settings name (``<service>_url``)."""
+    import importlib
+
+    module = importlib.import_module(f"{frontend}.settings")
+    fields: set[str] = set()
+    for value in vars(module).values():
+        fields |= set(getattr(value, "model_fields", {}))
+    return [service for service in BACKENDS if f"{service}_url" in fields]

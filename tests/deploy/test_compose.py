@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.deploy.conftest import BACKENDS, DEPLOY, FRONTENDS, ROOT, load_script
+from tests.deploy.conftest import BACKENDS, DEPLOY, FRONTENDS, ROOT, called_by, load_script
 
 supervise = load_script("supervise")
 COMPOSE: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
@@ -104,11 +104,11 @@ def test_a_frontend_calls_the_apis_once_they_are_healthy_and_touches_no_server(
     assert not (set(SERVICES) & {f"{frontend}-migrate", f"{frontend}-worker", f"{frontend}-relay"})
     api = SERVICES[f"{frontend}-api"]
     assert api["depends_on"] == {
-        f"{service}-api": {"condition": "service_healthy"} for service in BACKENDS
+        f"{service}-api": {"condition": "service_healthy"} for service in called_by(frontend)
     }
     environment = api["environment"]
     assert not {"DATABASE_URL", "RABBITMQ_URL"} & set(environment)
-    for service in BACKENDS:
+    for service in called_by(frontend):
         assert environment[f"{frontend.upper()}_{service.upper()}_URL"] == (
             f"http://{service}-api:8000"
         )

@@ -12,7 +12,7 @@ import yaml
 
 from shared.messaging.topology import ConsumerQueue, Topology
 from tests.deploy import k8s
-from tests.deploy.conftest import BACKENDS, FRONTENDS, ROOT, load_script
+from tests.deploy.conftest import BACKENDS, FRONTENDS, ROOT, called_by, load_script
 
 supervise = load_script("supervise")
 PROCFILE = supervise.parse_procfile((ROOT / "Procfile").read_text())
@@ -319,7 +319,7 @@ def test_a_frontend_is_one_pod_that_calls_the_apis_and_signs_in_at_the_provider(
     [app] = deployment["spec"]["template"]["spec"]["containers"]
     variables = {e["name"] for e in app["env"]}
     assert not {"DATABASE_URL", "RABBITMQ_URL"} & variables
-    for service in BACKENDS:
+    for service in called_by(frontend):
         assert (
             k8s.env_value(app, f"{frontend.upper()}_{service.upper()}_URL") == f"http://{service}"
         )

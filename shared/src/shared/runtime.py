@@ -21,16 +21,16 @@ from typing import Any, Generic, TypeVar
 
 import aio_pika
 from faststream.rabbit import RabbitBroker
-from faststream.specification.base import Specification
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.asyncapi import build_asyncapi, document_publications
+from shared.asyncapi import Document, service_document
 from shared.clock import Clock, ShiftedClock, SystemClock
+from shared.contracts.registry import REGISTRY, EventRegistry
 from shared.db import create_engine, upgrade_to_head
 from shared.logging import configure_logging
 from shared.messaging.consumers import EventConsumers
 from shared.messaging.relay import OutboxRelay
-from shared.messaging.topology import Topology, declare_topology
+from shared.messaging.topology import EVENTS, Topology, declare_topology
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
 
@@ -71,6 +71,10 @@ class ServiceRuntime(Generic[S, U]):
     commands: Sequence[Command] = field(default_factory=tuple)
     #: Every time-dependent rule reads the date here; tests set a FixedClock.
     clock: Clock = field(default_factory=SystemClock)
+    #: The events its outbox holds (those of :attr:`publications` it produces) and the exchange
+    #: its relay publishes them to: the platform's, or the partner exchange.
+    publications: EventRegistry = REGISTRY
+    publishes_to: str = EVENTS
 
     def __post_init__(self) -> None:
         if isinstance(self.clock, SystemClock) and self.settings.dev_clock_file is not None:
@@ -111,15 +115,30 @@ class ServiceRuntime(Generic[S, U]):
         return self.consumers.topology(self.settings)
 
     def build_broker(self) -> RabbitBroker:
-        broker = self.consumers.build_broker(self.settings, self.uow)
-        document_publications(broker, self.name, self.topology)
-        return broker
+        return self.consumers.build_broker(self.settings, self.uow)
 
     @cached_property
-    def asyncapi(self) -> Specification:
-        return build_asyncapi(
-            self.build_broker(), service=self.name, version=self.version
-        ).to_specification()
+    def asyncapi(self) -> Document:
+        """The service's AsyncAPI document, as ``/asyncapi.json`` serves it."""
+        return self.document()
+
+    def document(self, namespace: str | None = None) -> Document:
+        """The AsyncAPI document of the service's handlers' queues and of the events it
+        publishes, for ``namespace`` (default: its own; ``docs/asyncapi/<service>.yaml`` is
+        the one of the default namespace)."""
+        settings = self.settings
+        if namespace is not None:
+            settings = settings.model_copy(update={"rabbitmq_namespace": namespace})
+        return Document(
+            service_document(
+                service=self.name,
+                version=self.version,
+                namespace=settings.rabbitmq_namespace,
+                consumed=self.consumers.consumed(settings),
+                published=[s for s in self.publications if s.producer == self.name],
+                publishes_to=self.publishes_to,
+            )
+        )
 
     async def declare_topology(self) -> None:
         connection = await aio_pika.connect(self.settings.rabbitmq_url)
@@ -127,7 +146,12 @@ class ServiceRuntime(Generic[S, U]):
             await declare_topology(await connection.channel(), self.topology)
 
     def relay(self) -> OutboxRelay:
-        return OutboxRelay(self.settings, topology=self.topology, app_id=self.name)
+        return OutboxRelay(
+            self.settings,
+            topology=self.topology.publishing_to(self.publishes_to),
+            app_id=self.name,
+            retention_days=self.settings.outbox_retention_days,
+        )
 
     # -- processes ---------------------------------------------------------------------------
 

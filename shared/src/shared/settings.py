@@ -39,6 +39,8 @@ class ServiceSettings(BaseSettings):
     consumer_concurrency: int = 8
     relay_batch_size: int = 200
     relay_poll_interval_s: float = 1.0
+    #: Days the relay keeps published outbox rows (then purged); what a replay can go back to.
+    outbox_retention_days: int = Field(default=7, ge=1)
     log_level: str = "INFO"
     log_json: bool = True
     auth: AuthSettings = Field(default_factory=AuthSettings)

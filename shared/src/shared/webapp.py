@@ -6,7 +6,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import aio_pika
 from fastapi import APIRouter, FastAPI
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.asyncapi import Document
 from shared.auth.tokens import TokenVerifier
 from shared.correlation import bind, new_id
 from shared.openapi import document_problems
@@ -198,6 +199,12 @@ async def _check_broker(url: str) -> str:
         return f"{type(exc).__name__}: {exc}"[:200]
 
 
+def asyncapi_html(document: Document) -> HTMLResponse:
+    """The page showing ``document`` (AsyncAPI's React component, as FastStream renders it)."""
+    # get_asyncapi_html reads only the document's title and to_json()
+    return HTMLResponse(get_asyncapi_html(cast(Any, document), try_it_out_path=None))
+
+
 def create_service_app(
     runtime: ServiceRuntime[Any, Any],
     *,
@@ -236,6 +243,6 @@ def create_service_app(
 
     @app.get("/asyncapi", include_in_schema=False)
     async def asyncapi_page() -> HTMLResponse:
-        return HTMLResponse(get_asyncapi_html(runtime.asyncapi, try_it_out_path=None))
+        return asyncapi_html(runtime.asyncapi)
 
     return app

@@ -17,9 +17,14 @@ import pytest
 
 from shared.asyncapi import envelope_of
 from shared.contracts import REGISTRY, EventSpec
+from shared.contracts.partners import PARTNER_REGISTRY
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
+#: The partner events' snapshots: a contract of its own (docs/events.md, Partner events).
+PARTNER_SNAPSHOTS = SNAPSHOTS / "partners"
 SPECS = sorted(REGISTRY, key=lambda s: (s.event_type, s.version))
+PARTNER_SPECS = sorted(PARTNER_REGISTRY, key=lambda s: (s.event_type, s.version))
+ALL = [(SNAPSHOTS, spec) for spec in SPECS] + [(PARTNER_SNAPSHOTS, spec) for spec in PARTNER_SPECS]
 
 
 def snapshot_of(spec: EventSpec) -> dict[str, object]:
@@ -32,9 +37,11 @@ def snapshot_of(spec: EventSpec) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"{s.event_type}.v{s.version}")
-def test_x2_published_event_matches_its_schema_snapshot(spec: EventSpec) -> None:
-    path = SNAPSHOTS / f"{spec.event_type}.v{spec.version}.json"
+@pytest.mark.parametrize(
+    ("folder", "spec"), ALL, ids=[f"{s.producer}.{s.event_type}.v{s.version}" for _, s in ALL]
+)
+def test_x2_published_event_matches_its_schema_snapshot(folder: Path, spec: EventSpec) -> None:
+    path = folder / f"{spec.event_type}.v{spec.version}.json"
     current = snapshot_of(spec)
     if os.environ.get("UPDATE_CONTRACT_SNAPSHOTS"):
         path.write_text(json.dumps(current, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
@@ -46,13 +53,24 @@ def test_x2_published_event_matches_its_schema_snapshot(spec: EventSpec) -> None
 
 
 def test_x2_every_snapshot_belongs_to_a_registered_event() -> None:
-    known = {f"{s.event_type}.v{s.version}.json" for s in SPECS}
-    stale = sorted(p.name for p in SNAPSHOTS.glob("*.json") if p.name not in known)
-    assert not stale, f"snapshots of events no longer published: {stale}"
+    for folder, specs in ((SNAPSHOTS, SPECS), (PARTNER_SNAPSHOTS, PARTNER_SPECS)):
+        known = {f"{s.event_type}.v{s.version}.json" for s in specs}
+        stale = sorted(p.name for p in folder.glob("*.json") if p.name not in known)
+        assert not stale, f"snapshots of events no longer published: {stale}"
+
+
+def test_x2_partner_events_are_a_registry_apart_from_the_internal_events() -> None:
+    internal = {s.event_type for s in SPECS} | {s.routing_key for s in SPECS}
+    for spec in PARTNER_SPECS:
+        assert spec.producer == "exchange"
+        assert spec.event_type not in internal
+        assert spec.routing_key not in internal
+        for source in spec.model.sources:  # type: ignore[attr-defined]
+            assert source in internal, f"{spec.event_type} maps an unknown event {source}"
 
 
 def test_x2_routing_keys_follow_aggregate_event_version() -> None:
-    for spec in SPECS:
+    for spec in [*SPECS, *PARTNER_SPECS]:
         stem, _, version = spec.routing_key.rpartition(".")
         assert version == f"v{spec.version}"
         assert len(stem.split(".")) == 2, spec.routing_key

@@ -43,6 +43,7 @@ from shared.contracts.training import (
     EnrollmentRequested,
     EnrollmentWaitlisted,
     SessionCancelled,
+    SessionScheduled,
 )
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "QualiopiCertificationChanged",
     "RoomBooked",
     "SessionCancelled",
+    "SessionScheduled",
     "StudioSlotBooked",
     "UnknownEventError",
 ]

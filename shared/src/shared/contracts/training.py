@@ -85,6 +85,31 @@ class AttendanceRecorded(_EnrollmentEvent):
     recorded_at: datetime
 
 
+class SessionScheduled(Event):
+    """The agency opened a session of an action (T1): its dates, its place (or remote) and its
+    places. About the session (``aggregate_id`` = ``session_id``) at the version its creation
+    left it; a later ``SessionCancelled`` has a newer one."""
+
+    event_type: ClassVar[str] = "SessionScheduled"
+    routing_stem: ClassVar[str] = "session.scheduled"
+    producer: ClassVar[str] = "training"
+
+    session_id: UUID
+    action_id: UUID
+    action_type: ActionType
+    #: The action's title, as the public catalogue shows it.
+    title: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+    remote: bool
+    #: The venue of an in-person session and its department; None for a remote one.
+    place: str | None = None
+    department: str | None = None
+    registration_opens_on: date
+    scheduled_at: datetime
+
+
 class SessionCancelled(Event):
     """The agency cancelled a session: every place and waiting entry ends, not counted (T8)."""
 

@@ -22,12 +22,12 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
-from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
+from faststream.rabbit import RabbitBroker
 
-from shared.asyncapi import envelope_of
+from shared.asyncapi import Consumed
 from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
 from shared.messaging.subscriber import (
@@ -125,8 +125,7 @@ class EventConsumers(Generic[U]):
         )
 
     def build_broker(self, settings: ServiceSettings, uow_factory: Callable[[], U]) -> RabbitBroker:
-        """The broker consuming every handler's queue once started (also what the AsyncAPI
-        document shows)."""
+        """The broker consuming every handler's queue once started."""
         topology = self.topology(settings)
         subscribers = [
             QueueSubscriber(
@@ -141,34 +140,34 @@ class EventConsumers(Generic[U]):
             )
             for registration, queue in zip(self._registrations, topology.queues, strict=True)
         ]
-        broker = ConsumerBroker(settings.rabbitmq_url, self.service, subscribers)
-        exchange = RabbitExchange(topology.exchange, type=ExchangeType.TOPIC, durable=True)
-        for subscriber in subscribers:
-            registration, queue = subscriber.registration, subscriber.queue
-            broker.subscriber(
-                RabbitQueue(
-                    queue.name,
-                    queue_type=QueueType.QUORUM,
-                    durable=True,
-                    arguments=cast(Any, queue.main_arguments(topology.dead_letter_exchange)),
-                    routing_key=queue.routing_keys[0],
-                ),
-                exchange,
-                title=queue.name,
-                description=(registration.handler.__doc__ or "").strip() or None,
-            )(_documented(registration.model))
-        return broker
+        return ConsumerBroker(settings.rabbitmq_url, self.service, subscribers)
+
+    @property
+    def registrations(self) -> tuple[Registration[U], ...]:
+        return tuple(self._registrations)
+
+    def consumed(self, settings: ServiceSettings) -> list[Consumed]:
+        """Each handler's queue as the AsyncAPI document shows it."""
+        topology = self.topology(settings)
+        return [
+            Consumed(
+                queue=queue.name,
+                routing_key=queue.routing_keys[0],
+                model=registration.model,
+                description=" ".join((registration.handler.__doc__ or "").split()),
+            )
+            for registration, queue in zip(self._registrations, topology.queues, strict=True)
+        ]
 
 
 class ConsumerBroker(RabbitBroker):
-    """FastStream's broker as the AsyncAPI document reads it, consuming with the kit's loop.
-
-    Its subscribers and publishers (:func:`shared.asyncapi.document_publications`) describe the
-    service's channels; FastStream never consumes them. :meth:`start` and :meth:`stop` run the
-    :class:`~shared.messaging.subscriber.QueueSubscriber` of each handler instead, on one
-    aio-pika connection that reconnects by itself. FastStream's per-message pipeline (its
-    middlewares, context scopes and log records, features the kit does not use) made most of
-    what a consumer cost above a plain aio-pika consumer doing the same work.
+    """FastStream's broker (its ``ping`` is the worker's heartbeat), consuming with the kit's
+    loop: :meth:`start` and :meth:`stop` run the
+    :class:`~shared.messaging.subscriber.QueueSubscriber` of each handler, on one aio-pika
+    connection that reconnects by itself. The AsyncAPI document is built from the
+    registrations (:mod:`shared.asyncapi`), not from this broker. FastStream's per-message
+    pipeline (its middlewares, context scopes and log records, features the kit does not use)
+    made most of what a consumer cost above a plain aio-pika consumer doing the same work.
     """
 
     def __init__(self, url: str, service: str, subscribers: list[QueueSubscriber[Any]]) -> None:
@@ -211,15 +210,3 @@ class ConsumerBroker(RabbitBroker):
         connection, self._consuming, self._publisher = self._consuming, None, None
         if connection is not None:
             await connection.close()
-
-
-def _documented(model: type[Event]) -> Callable[..., Awaitable[None]]:
-    """A subscriber function for the AsyncAPI document only: its parameter is the envelope of
-    ``model``, which FastStream shows as the channel's message."""
-
-    async def consumes(envelope: Any) -> None:
-        raise NotImplementedError("documentation only: the kit consumes (see ConsumerBroker)")
-
-    consumes.__annotations__ = {"envelope": envelope_of(model), "return": None}
-    consumes.__name__ = handler_name(model)
-    return consumes

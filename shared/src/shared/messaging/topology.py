@@ -5,7 +5,10 @@
 - per handler queue: retry queues ``<queue>.retry.<delay>ms`` (TTL, then dead-lettered back
   through the default exchange) and a ``<queue>.dlq`` fed through ``<ns>.dlx``;
 - ``<ns>.journal``: a bounded queue bound to ``#`` that keeps a copy of every event, so an event
-  that no service consumes yet is still routable (an unroutable publish is an error).
+  that no service consumes yet is still routable (an unroutable publish is an error);
+- the partner exchange ``<ns>.partners`` (topic), where the exchange service publishes the
+  partner events, with its own journal ``<ns>.partners.journal``; each partner's queue
+  ``<ns>.partner.<name>`` is bound to it (``services/exchange``).
 """
 
 from __future__ import annotations
@@ -51,15 +54,22 @@ class ConsumerQueue:
         }
 
 
+#: The platform's exchange of internal events, and the partner exchange (``<ns>.<kind>``).
+EVENTS = "events"
+PARTNERS = "partners"
+
+
 @dataclass(frozen=True)
 class Topology:
     namespace: str = "capmetiers"
     with_journal: bool = True
     queues: tuple[ConsumerQueue, ...] = field(default_factory=tuple)
+    #: Which exchange: ``events`` (internal) or ``partners`` (what partners may see).
+    exchange_kind: str = EVENTS
 
     @property
     def exchange(self) -> str:
-        return f"{self.namespace}.events"
+        return f"{self.namespace}.{self.exchange_kind}"
 
     @property
     def dead_letter_exchange(self) -> str:
@@ -67,7 +77,13 @@ class Topology:
 
     @property
     def journal(self) -> str:
-        return f"{self.namespace}.journal"
+        if self.exchange_kind == EVENTS:
+            return f"{self.namespace}.journal"
+        return f"{self.exchange}.journal"
+
+    def publishing_to(self, exchange_kind: str) -> Topology:
+        """The same namespace, publishing to the exchange ``exchange_kind`` (no queues)."""
+        return Topology(self.namespace, self.with_journal, (), exchange_kind)
 
 
 async def declare_exchange(channel: AbstractChannel, topology: Topology) -> AbstractExchange:

@@ -58,6 +58,8 @@ class TestServers:
     rabbitmq_url: str
     origin: str
     broker_control: BrokerControl | None = None
+    #: The command line that runs ``rabbitmqctl`` against this broker (None: none can).
+    rabbitmqctl: str | None = None
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     _containers: list[Any] = field(default_factory=list)
     _lock: IO[bytes] | None = None
@@ -150,22 +152,27 @@ def _from_containers() -> TestServers:
         ),
         origin="testcontainers",
         broker_control=BrokerControl(control),
+        rabbitmqctl=f"docker exec -i {rabbit.get_wrapped_container().id} rabbitmqctl",
     )
     servers._containers.extend([postgres, rabbit])
     return servers
 
 
 def resolve_servers() -> TestServers:
-    local_control = BrokerControl(_local_control) if shutil.which("rabbitmqctl") else None
+    local = shutil.which("rabbitmqctl") is not None
+    local_control = BrokerControl(_local_control) if local else None
+    local_ctl = "rabbitmqctl" if local else None
     db = os.environ.get("TEST_DATABASE_URL")
     mq = os.environ.get("TEST_RABBITMQ_URL")
     if db and mq:
         db = db.replace("postgresql://", "postgresql+asyncpg://", 1)
-        return TestServers(db, mq, "environment", broker_control=local_control)
+        return TestServers(db, mq, "environment", local_control, local_ctl)
     if _docker_answers():
         return _from_containers()
     if _answers("127.0.0.1", 5432) and _answers("127.0.0.1", 5672):
-        return TestServers(LOCAL_DATABASE_URL, LOCAL_RABBITMQ_URL, "local", local_control)
+        return TestServers(
+            LOCAL_DATABASE_URL, LOCAL_RABBITMQ_URL, "local", local_control, local_ctl
+        )
     raise ServersUnavailableError(
         "No PostgreSQL/RabbitMQ for the tests: set TEST_DATABASE_URL and TEST_RABBITMQ_URL, "
         "or run a Docker engine, or start the local servers."

@@ -6,7 +6,9 @@ import uuid
 from dataclasses import dataclass
 from uuid import UUID
 
+from shared.contracts.training import SessionScheduled
 from shared.errors import NotFound
+from shared.messaging.outbox import AggregateRef
 from shared.pagination import PageRequest
 from training.domain.catalogue import ActionSpec, SessionSpec, check_action, check_session
 from training.domain.policy import YearPolicy
@@ -49,7 +51,7 @@ async def create_session(uow: TrainingUoW, action_id: UUID, spec: SessionSpec) -
         spec,
         uow.clock.today(),
     )
-    return await uow.catalogue.add_session(
+    record = await uow.catalogue.add_session(
         id=uuid.uuid4(),
         action_id=action.id,
         starts_on=spec.starts_on,
@@ -60,6 +62,24 @@ async def create_session(uow: TrainingUoW, action_id: UUID, spec: SessionSpec) -
         registration_opens_on=spec.registration_opens_on,
         created_at=uow.clock.now(),
     )
+    uow.outbox.add(
+        SessionScheduled(
+            session_id=record.id,
+            action_id=record.action_id,
+            action_type=record.action_type,
+            title=record.title,
+            starts_on=record.starts_on,
+            ends_on=record.ends_on,
+            capacity=record.capacity,
+            remote=record.remote,
+            place=record.place,
+            department=record.department,
+            registration_opens_on=record.registration_opens_on,
+            scheduled_at=uow.clock.now(),
+        ),
+        AggregateRef.of(record.id, record.version),
+    )
+    return record
 
 
 async def session_of(uow: TrainingUoW, session_id: UUID) -> SessionRecord:
