@@ -72,6 +72,14 @@ async def platform(
                 )
                 assert response.status_code == 200, response.text
         yield running
+        # every process stopped at once, rather than one after the other
+        await asyncio.gather(
+            *(
+                service.stop(process)
+                for service in running.services.values()
+                for process in list(service.running)
+            )
+        )
 
 
 @pytest.fixture(scope="package")

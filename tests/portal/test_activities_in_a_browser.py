@@ -33,7 +33,7 @@ from tests.test_dues_flow import new_siren, siret_of
 pytestmark = pytest.mark.e2e
 TODAY = SystemClock().today()
 #: The latest day a test needs its members active: a session's start, a booking, the assembly.
-HORIZON = TODAY + timedelta(days=30)
+HORIZON = TODAY + timedelta(days=23)
 
 
 @dataclass(frozen=True)
