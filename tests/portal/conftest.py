@@ -1,5 +1,6 @@
-"""The portal's browser tests: membership and billing run as processes (``tests/conftest.py``),
-the portal as a process in front of them, and Debian's Chromium drives the pages.
+"""The portal's browser tests: the four services run as processes (``tests/conftest.py``),
+once for every module of this folder, the portal as a process in front of them, and Debian's
+Chromium drives the pages.
 
 Every page a test visits is checked with axe-core (WCAG 2.1 A and AA: no violation allowed) and
 photographed into ``tests/portal/artifacts/`` (git-ignored).
@@ -20,7 +21,10 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from tests.conftest import ROOT, Platform, free_ports
+from shared.auth import Role
+from shared.testing.servers import TestServers
+from tests.conftest import ROOT, Platform, free_ports, run_platform
+from tests.portal.flows import YEAR
 
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "vendor" / "axe.min.js"
@@ -36,9 +40,49 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SERVICES = ("membership", "billing", "training", "booking")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
+async def platform(
+    test_servers: TestServers,
+    migrated_database: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[Platform]:
+    """The four services, each its api, worker and relay, started once for the whole folder:
+    one service after the other, so that twelve processes never start on the machine at once."""
+    log_dir = tmp_path_factory.mktemp("portal-platform-logs")
+    async with contextlib.AsyncExitStack() as stack:
+        started = [
+            await stack.enter_async_context(
+                run_platform((name,), test_servers, migrated_database, log_dir)
+            )
+            for name in SERVICES
+        ]
+        running = Platform(
+            {name: one[name] for name, one in zip(SERVICES, started, strict=True)},
+            started[0].auth,
+        )
+        async with running.client("membership") as membership:
+            for year in (YEAR, YEAR + 1):
+                response = await membership.put(
+                    f"/tariffs/{year}",
+                    json={"simple": "100.00", "premium": "150.00", "upgrade": "50.00"},
+                    headers=running.token(Role.STAFF),
+                )
+                assert response.status_code == 200, response.text
+        yield running
+        # every process stopped at once, rather than one after the other
+        await asyncio.gather(
+            *(
+                service.stop(process)
+                for service in running.services.values()
+                for process in list(service.running)
+            )
+        )
+
+
+@pytest.fixture(scope="package")
 async def portal_url(
     platform: Platform, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[str]:
@@ -55,15 +99,7 @@ async def portal_url(
             "HOST": "127.0.0.1",
             "LOG_JSON": "false",
             "PYTHONUNBUFFERED": "1",
-            "PORTAL_MEMBERSHIP_URL": platform["membership"].url,
-            "PORTAL_BILLING_URL": platform["billing"].url,
-            # not started here: their parts of the pages say they are unavailable
-            **{
-                f"PORTAL_{name.upper()}_URL": platform[name].url
-                if name in platform.services
-                else f"http://127.0.0.1:{free_ports(1)[0]}"
-                for name in ("training", "booking")
-            },
+            **{f"PORTAL_{name.upper()}_URL": platform[name].url for name in SERVICES},
         }
     )
     log = (tmp_path_factory.mktemp("portal-log") / "portal.log").open("ab")
@@ -92,7 +128,7 @@ async def portal_url(
             await process.wait()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 async def chromium() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

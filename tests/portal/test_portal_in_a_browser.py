@@ -1,13 +1,14 @@
-"""The portal in Chromium, membership and billing running as processes behind it.
+"""The portal in Chromium, the services running as processes behind it.
 
 A member registers and applies, the board approves (M5), finance records the payment and the
-member's space shows the membership active (F5); finance imports a bank statement and matches
-its leftover line by hand (F4); a member never reaches another structure's data (X3); a form
+member's space shows the membership active (F5); finance imports a CFONB 120 bank statement and
+matches its leftover line by hand (F4, F7); a member never reaches another structure's data (X3); a form
 posted without its CSRF token is refused. Every page visited passes axe-core (WCAG 2.1 AA).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from decimal import Decimal
@@ -21,54 +22,11 @@ from shared.clock import SystemClock
 from shared.testing.helpers import wait_until
 from tests.conftest import Platform
 from tests.portal.conftest import Person
-from tests.test_dues_flow import TEXT, invoices_of, new_siren, register, siret_of
+from tests.portal.flows import YEAR, approved_and_invoiced, invoice_of
+from tests.portal.statements import cfonb_statement
+from tests.test_dues_flow import TEXT, invoices_of, new_siren, siret_of
 
-PLATFORM_SERVICES = ("membership", "billing")
 pytestmark = pytest.mark.e2e
-YEAR = SystemClock().today().year
-
-
-@pytest.fixture(scope="module", autouse=True)
-async def tariffs(platform: Platform) -> None:
-    async with platform.client("membership") as membership:
-        for year in (YEAR, YEAR + 1):
-            response = await membership.put(
-                f"/tariffs/{year}",
-                json={"simple": "100.00", "premium": "150.00", "upgrade": "50.00"},
-                headers=platform.token(Role.STAFF),
-            )
-            assert response.status_code == 200, response.text
-
-
-async def approved_and_invoiced(platform: Platform, siren: str) -> dict[str, Any]:
-    """A structure registered, applied and approved through the APIs; its dues invoice."""
-    async with platform.client("membership") as membership, platform.client("billing") as billing:
-        await register(membership, platform, siren)
-        applied = await membership.post(
-            "/applications",
-            json={
-                "siren": siren,
-                "year": YEAR,
-                "plan": "simple",
-                "texts": {"structure": TEXT, "activity": TEXT, "motivations": TEXT},
-            },
-            headers=platform.token(Role.MEMBER, siren),
-        )
-        assert applied.status_code == 201, applied.text
-        approved = await membership.post(
-            f"/applications/{applied.json()['id']}/approve", headers=platform.token(Role.BOARD)
-        )
-        assert approved.status_code == 200, approved.text
-        return await invoice_of(billing, platform, siren)
-
-
-async def invoice_of(billing: Any, platform: Platform, siren: str) -> dict[str, Any]:
-    async def invoiced() -> bool:
-        return bool(await invoices_of(billing, platform, siren))
-
-    await wait_until(invoiced, within=60)
-    [invoice] = await invoices_of(billing, platform, siren)
-    return invoice
 
 
 async def test_m5_f5_a_board_member_approves_and_finance_records_the_payment(
@@ -147,40 +105,49 @@ async def test_f4_finance_imports_a_statement_and_matches_the_leftover_by_hand(
     platform: Platform, people: Any
 ) -> None:
     named, unnamed = new_siren(), new_siren()
-    named_invoice = await approved_and_invoiced(platform, named)
-    leftover_invoice = await approved_and_invoiced(platform, unnamed)
-    day = SystemClock().today().strftime("%d/%m/%Y")
-    batch = uuid.uuid4().hex[:10]
-    csv = (
-        "date;montant;libellé;référence\n"
-        f"{day};100,00;VIR COTISATION {named_invoice['number']};RLV-{batch}-1\n"
-        f"{day};100,00;VIR ASSOCIATION DU BASSIN;RLV-{batch}-2\n"
-        f"{day};-12,40;FRAIS BANCAIRES;RLV-{batch}-3\n"
-    ).encode()
+    named_invoice, leftover_invoice = await asyncio.gather(
+        approved_and_invoiced(platform, named), approved_and_invoiced(platform, unnamed)
+    )
+    today = SystemClock().today()
+    batch = uuid.uuid4().int % 9_000_000 + 1_000_000
+    statement = cfonb_statement(
+        today,
+        [
+            (batch, "100.00", f"VIR COTISATION {named_invoice['number']}"),
+            (batch + 1, "100.00", "VIR ASSOCIATION DU BASSIN"),
+            (batch + 2, "-12.40", "FRAIS BANCAIRES"),
+        ],
+    )
 
     finance: Person = await people("finances-releve")
     await finance.sign_in("finance")
     page = await finance.visit("/finances/releves")
+    await page.get_by_role("radio", name=re.compile("CFONB 120")).check()
     await page.set_input_files(
-        "#fichier", files=[{"name": "releve.csv", "mimeType": "text/csv", "buffer": csv}]
+        "#fichier", files=[{"name": "releve.txt", "mimeType": "text/plain", "buffer": statement}]
     )
     await page.get_by_role("button", name="Importer").click()
     report = page.locator("section", has=page.get_by_role("heading", name=re.compile("Rapport")))
-    await expect(report).to_contain_text("Règlements enregistrés")
-    await expect(report.locator("dd").nth(0)).to_have_text("2")
-    await expect(report.locator("dd").nth(2)).to_have_text("1")  # the debit, skipped
-    await expect(report).to_contain_text(f"RLV-{batch}-2")
+    facts = report.locator("dl")
+    await expect(facts.locator("dt").nth(0)).to_have_text("Règlements enregistrés")
+    await expect(facts.locator("dd").nth(0)).to_have_text("2")
+    await expect(facts.locator("dd").nth(1)).to_have_text("1")  # matched by its number
+    await expect(facts.locator("dd").nth(2)).to_have_text("1")  # left to match by hand
+    await expect(facts.locator("dd").nth(4)).to_have_text("1")  # the debit, skipped
+    await expect(report.locator("#affectes")).to_contain_text(named_invoice["number"])
+    await expect(report.locator("#non-affectes")).to_contain_text(f"{batch + 1:07d}")
     await finance.check("releve-importe")
 
-    await page.get_by_role("link", name="Affecter à la main les règlements restants").click()
-    await finance.check("reglements-a-affecter")
-    row = page.locator("tr", has_text=f"RLV-{batch}-2")
-    await row.get_by_label("Facture").fill(leftover_invoice["number"])
-    await row.get_by_role("button", name="Affecter").click()
+    # the leftover line matched by hand, from the report itself (htmx)
+    row = report.locator("#non-affectes tr", has_text=f"{batch + 1:07d}")
+    await row.get_by_label(re.compile("^Facture")).fill(leftover_invoice["number"])
+    await row.get_by_role("button", name=re.compile("^Affecter")).click()
     await expect(
         row.get_by_text(f"Affecté à la facture {leftover_invoice['number']}")
     ).to_be_visible()
     await finance.check("reglement-affecte")
+    queue = await finance.visit("/finances/paiements?vue=tous")
+    await expect(queue.locator("tr", has_text=f"{batch + 1:07d}")).to_contain_text("Affecté")
 
     async with platform.client("billing") as billing:
         for siren in (named, unnamed):
@@ -195,8 +162,9 @@ async def test_x3_a_member_never_sees_another_structures_data(
     platform: Platform, people: Any
 ) -> None:
     own, other = new_siren(), new_siren()
-    own_invoice = await approved_and_invoiced(platform, own)
-    other_invoice = await approved_and_invoiced(platform, other)
+    own_invoice, other_invoice = await asyncio.gather(
+        approved_and_invoiced(platform, own), approved_and_invoiced(platform, other)
+    )
 
     member: Person = await people("adherent-x3")
     await member.sign_in("member", own)

@@ -154,3 +154,137 @@ def application(status: str = "pending_review", **changes: Any) -> dict[str, Any
     }
     body.update(changes)
     return body
+
+
+# -- training (services/training/src/training/api/schemas.py) ----------------------------------
+
+SESSION_ID = "5b0c0c8e-1f7e-4a55-8f59-3c5f0f0a1e01"
+ACTION_ID = "5b0c0c8e-1f7e-4a55-8f59-3c5f0f0a1e02"
+
+
+def session(**changes: Any) -> dict[str, Any]:
+    body = {
+        "id": SESSION_ID,
+        "action_id": ACTION_ID,
+        "action_type": "training",
+        "title": "Accueillir un public en situation de handicap",
+        "description": "Deux jours pour adapter son accueil.",
+        "remote": False,
+        "starts_on": "2026-04-14",
+        "ends_on": "2026-04-15",
+        "capacity": 12,
+        "place": "Cap Métiers, Pessac",
+        "department": "33",
+        "registration_opens_on": "2026-01-26",
+        "cancelled": False,
+        "cancel_reason": None,
+        "places_taken": 3,
+        "remaining_places": 9,
+        "waiting": 0,
+    }
+    body.update(changes)
+    return body
+
+
+def enrollment(number: int = 1, status: str = "confirmed", **changes: Any) -> dict[str, Any]:
+    body = {
+        "id": f"7d1e0c8e-1f7e-4a55-8f59-3c5f0f0a1e{number:02d}",
+        "session_id": SESSION_ID,
+        "action_id": ACTION_ID,
+        "action_type": "training",
+        "title": "Accueillir un public en situation de handicap",
+        "starts_on": "2026-04-14",
+        "siren": MEMBER_SIREN,
+        "siret": f"{MEMBER_SIREN}00012",
+        "email": f"salarie{number}@example.org",
+        "first_name": "Léa",
+        "last_name": f"Dupont {number}",
+        "status": status,
+        "position": 1 if status == "waiting" else None,
+        "waiting_reason": "T4" if status == "waiting" else None,
+        "attendance": None,
+        "counted": status == "confirmed",
+        "end_reason": None,
+        "by_staff": False,
+        "requested_at": "2026-03-01T10:00:00Z",
+    }
+    body.update(changes)
+    return body
+
+
+def employee_year(email: str, remaining: int = 3, **changes: Any) -> dict[str, Any]:
+    body = {
+        "email": email,
+        "year": 2026,
+        "max_actions": 4,
+        "max_trainings": 3,
+        "counted_actions": 4 - remaining,
+        "counted_trainings": 4 - remaining,
+        "remaining_actions": remaining,
+        "remaining_trainings": min(remaining, 3),
+        "entries": [],
+    }
+    body.update(changes)
+    return body
+
+
+# -- booking (services/booking/src/booking/api/schemas.py) ---------------------------------------
+
+ROOM_ID = "9a2f0c8e-1f7e-4a55-8f59-3c5f0f0a1e01"
+
+
+def resource(**changes: Any) -> dict[str, Any]:
+    body = {
+        "id": ROOM_ID,
+        "name": "Salle Garonne",
+        "kind": "meeting_room",
+        "capacity": 20,
+        "equipment": ["vidéoprojecteur"],
+        "requires_qualiopi": False,
+        "active": True,
+        "description": None,
+        "site": "Centre Régional Vincent Merle, Pessac",
+    }
+    body.update(changes)
+    return body
+
+
+def day_out(day: str = "2026-03-16", **changes: Any) -> dict[str, Any]:
+    body = {
+        "date": day,
+        "open": True,
+        "closed_because": None,
+        "detail": None,
+        "opens_at": "08:30:00",
+        "closes_at": "18:00:00",
+        "free": [{"starts_at": "08:30:00", "ends_at": "18:00:00"}],
+        "booked": [],
+    }
+    body.update(changes)
+    return body
+
+
+def booking(**changes: Any) -> dict[str, Any]:
+    body = {
+        "id": "3c4d0c8e-1f7e-4a55-8f59-3c5f0f0a1e01",
+        "siren": MEMBER_SIREN,
+        "resource_id": ROOM_ID,
+        "resource_name": "Salle Garonne",
+        "resource_kind": "meeting_room",
+        "date": "2026-03-16",
+        "starts_at": "09:00:00",
+        "ends_at": "12:00:00",
+        "purpose": "Atelier d'orientation pour des jeunes",
+        "purpose_category": "guidance",
+        "attendance": 12,
+        "parking_passes": 2,
+        "participant_email": None,
+        "amount": None,
+        "status": "active",
+        "created_at": "2026-03-10T09:00:00Z",
+        "cancelled_at": None,
+        "cancel_reason": None,
+        "credit_returned": None,
+    }
+    body.update(changes)
+    return body

@@ -3,7 +3,6 @@ staff find a structure and see it whole, training and booking included when they
 
 from __future__ import annotations
 
-import httpx
 from conftest import Browser, Fakes, problem, text
 from portal_samples import (
     MEMBER_SIREN,
@@ -104,7 +103,8 @@ async def test_a_structures_page_shows_everything_and_names_what_is_missing(
     m.on("GET", f"/structures/{MEMBER_SIREN}/applications", [])
     m.on("GET", f"/rights/{MEMBER_SIREN}", rights())
     fakes.billing.on("GET", "/invoices", page([invoice(status="paid")]))
-    fakes.booking.down = True  # training answers 404 for a route it does not have yet
+    fakes.training.down = True
+    fakes.booking.down = True
     await browser.sign_in("staff")
     body = text(await browser.get(f"/structures/{MEMBER_SIREN}"))
     assert "Q-2025-0042" in body
@@ -123,72 +123,3 @@ async def test_an_unknown_structure_is_a_404_page(browser: Browser, fakes: Fakes
     await browser.sign_in("staff")
     response = await browser.get(f"/structures/{MEMBER_SIREN}")
     assert response.status_code == 404
-
-
-async def test_training_and_booking_pages_say_unavailable_until_their_apis_exist(
-    browser: Browser, fakes: Fakes
-) -> None:
-    fakes.membership.on("GET", f"/structures/{MEMBER_SIREN}", structure())
-    await browser.sign_in("member", MEMBER_SIREN)
-    training = text(await browser.get("/adherent/formations"))
-    assert "les formations ParcoursPro ne répondent pas" in training
-    booking = text(await browser.get("/adherent/reservations"))
-    assert "les réservations de salles ne répondent pas" in booking
-    await browser.sign_in("staff")
-    for path in ("/equipe/formations", "/equipe/calendrier"):
-        assert "ne répondent pas" in text(await browser.get(path)), path
-
-
-async def test_t3_a_refused_enrolment_is_explained_and_a_waitlist_place_shown(
-    browser: Browser, fakes: Fakes
-) -> None:
-    fakes.membership.on("GET", f"/structures/{MEMBER_SIREN}", structure())
-    fakes.training.on("GET", "/sessions", page([]))
-    fakes.training.on("GET", "/enrollments", page([]))
-    fakes.training.on("POST", "/sessions/s1/enrollments", problem(422, "T3", "limit reached"))
-    await browser.sign_in("member", MEMBER_SIREN)
-    form = {
-        "employee_name": "Léa Dupont",
-        "email": "Lea@Example.org",
-        "siret": f"{MEMBER_SIREN}00012",
-    }
-    refused = await browser.post("/adherent/formations/sessions/s1/inscriptions", form)
-    assert refused.status_code == 422
-    assert "limite annuelle" in text(refused)
-    assert fakes.training.sent()["email"] == "lea@example.org"
-    fakes.training.on(
-        "POST",
-        "/sessions/s1/enrollments",
-        httpx.Response(201, json={"status": "waitlisted", "position": 2, "reason": "T4"}),
-    )
-    waiting = await browser.post("/adherent/formations/sessions/s1/inscriptions", form)
-    assert "liste d'attente, à la place 2" in text(waiting)
-
-
-async def test_b4_booking_needs_the_conditions_attested(browser: Browser, fakes: Fakes) -> None:
-    fakes.membership.on("GET", f"/structures/{MEMBER_SIREN}", structure())
-    fakes.booking.on(
-        "GET", "/resources", [{"id": "salle-1", "name": "Salle Garonne", "kind": "meeting_room"}]
-    )
-    fakes.booking.on("GET", "/bookings", page([]))
-    fakes.booking.on(
-        "GET", "/resources/salle-1/availability", {"free": [{"start": "09:00", "end": "18:00"}]}
-    )
-    fakes.booking.on("POST", "/bookings", problem(422, "B2", "premium only"))
-    await browser.sign_in("member", MEMBER_SIREN)
-    form = {
-        "resource_id": "salle-1",
-        "day": "2026-03-16",
-        "start": "09:00",
-        "end": "12:00",
-        "siret": f"{MEMBER_SIREN}00012",
-        "purpose": "Atelier d'orientation pour des jeunes",
-    }
-    missing = await browser.post("/adherent/reservations", form)
-    assert missing.status_code == 422
-    assert "Cochez les trois engagements" in text(missing)
-    assert not [r for r in fakes.booking.requests if r.method == "POST"]
-    attested = {**form, "object_related": "oui", "not_commercial": "oui", "not_recurring": "oui"}
-    refused = await browser.post("/adherent/reservations", attested)
-    assert "réservées aux adhérents premium" in text(refused)
-    assert fakes.booking.sent()["declarations"]["commercial"] is False

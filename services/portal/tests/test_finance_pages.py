@@ -76,30 +76,83 @@ async def test_f4_the_unmatched_queue_and_a_match_by_hand(browser: Browser, fake
     assert fakes.billing.sent() == {"invoice_number": "FA-2026-00007"}
 
 
-async def test_f4_a_statement_is_uploaded_and_its_report_shown(
+def _line(number: int, reference: str, amount: str, outcome: str, **changes: object) -> dict:
+    body = {
+        "line": number,
+        "bank_reference": reference,
+        "booked_on": "2026-03-09",
+        "amount": amount,
+        "label": f"VIR {reference}",
+        "outcome": outcome,
+        "payment_id": None,
+        "invoice_numbers": [],
+    }
+    body.update(changes)
+    return body
+
+
+async def test_f4_f7_a_cfonb_statement_is_imported_and_its_report_shown(
     browser: Browser, fakes: Fakes
 ) -> None:
     fakes.billing.on(
         "POST",
         "/payments/import",
-        {"recorded": 2, "duplicates": ["RLV-0"], "skipped": ["line 4"], "unmatched": ["RLV-2"]},
+        {
+            "format": "cfonb",
+            "recorded": 2,
+            "matched": [
+                _line(2, "0000001", "100.00", "matched", invoice_numbers=["FA-2026-00007"])
+            ],
+            "unmatched": [_line(3, "0000002", "80.00", "no invoice", payment_id=PAYMENT["id"])],
+            "duplicates": [_line(4, "0000000", "50.00", "recorded before: unchanged")],
+            "skipped": [_line(5, "0000003", "-12.40", "a debit")],
+            "refused": [_line(6, "0000004", "30.00", "in USD: billing records payments in euros")],
+        },
     )
+    await browser.sign_in("finance")
+    form = text(await browser.get("/finances/releves"))
+    assert "CFONB 120" in form
+    assert "CAMT.053" in form
+    statement = b"0130004    00123EUR2 00012345678  090326" + b" " * 78 + b"\r\n"
+    response = await browser.client.post(
+        "/finances/releves",
+        data={
+            "csrf_token": browser.csrf,
+            "format": "cfonb",
+            "compte": "fr76 3000 4001 2300 0123 4567 890",
+        },
+        files={"fichier": ("releve.txt", statement, "application/octet-stream")},
+    )
+    body = text(response)
+    assert response.status_code == 200
+    assert "Règlements enregistrés" in body
+    assert 'href="/finances/factures/FA-2026-00007"' in body
+    assert f'hx-post="/finances/paiements/{PAYMENT["id"]}/affectation"' in body
+    assert "devise autre que l'euro" in body
+    assert "Débits ignorés" in body
+    sent = [r for r in fakes.billing.requests if r.method == "POST"][-1]
+    assert sent.url.params["format"] == "cfonb"
+    assert sent.url.params["account"] == "FR7630004001230001234567890"
+    assert sent.headers["content-type"] == "text/plain"
+    assert sent.content == statement
+
+
+async def test_f4_a_csv_statement_goes_as_csv(browser: Browser, fakes: Fakes) -> None:
+    empty = {"format": "csv", "recorded": 0, "matched": [], "unmatched": [], "duplicates": []}
+    fakes.billing.on("POST", "/payments/import", {**empty, "skipped": [], "refused": []})
     await browser.sign_in("finance")
     await browser.get("/finances/releves")
     csv = "date;montant;libellé;référence\n09/03/2026;100,00;VIR;RLV-2\n".encode()
     response = await browser.client.post(
         "/finances/releves",
-        data={"csrf_token": browser.csrf},
+        data={"csrf_token": browser.csrf, "format": "csv"},
         files={"fichier": ("releve.csv", csv, "text/csv")},
     )
-    body = text(response)
     assert response.status_code == 200
-    assert "Règlements enregistrés" in body
-    assert "RLV-2" in body
-    assert "Affecter à la main" in body
     sent = [r for r in fakes.billing.requests if r.method == "POST"][-1]
     assert sent.headers["content-type"] == "text/csv"
-    assert sent.content == csv
+    assert sent.url.params["format"] == "csv"
+    assert "account" not in sent.url.params
 
 
 async def test_f4_a_refused_statement_lists_its_lines(browser: Browser, fakes: Fakes) -> None:

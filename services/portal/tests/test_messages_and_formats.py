@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from portal.clients.base import ApiProblem
 from portal.formats import date_fr, euros, label, siren_fr
-from portal.messages import FALLBACK, PHRASES, phrase
+from portal.messages import FALLBACK, PHRASES, particulars, phrase, refusal, wait_reason
 
 RULES = (
     [f"M{i}" for i in range(1, 12)]
@@ -41,3 +42,36 @@ def test_amounts_dates_and_identifiers_read_in_french() -> None:
     assert siren_fr("356000000") == "356\u00a0000\u00a0000"
     assert label("partly_paid", "invoice_status") == "Payée en partie"
     assert label("unknown", "invoice_status") == "unknown"
+
+
+def test_t4_t5_a_waiting_reason_reads_as_its_rule() -> None:
+    assert wait_reason("T4") == phrase("T4")
+    assert wait_reason("full") == phrase("T5")
+    assert wait_reason(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "facts", "said"),
+    [
+        ("T6", {"deadline": "2026-03-30"}, "Elles ont fermé le 30 mars 2026."),
+        ("T1", {"opens_on": "2026-01-26"}, "Les inscriptions ouvrent le 26 janvier 2026."),
+        ("B2", {"used": 5, "allowed": 5}, "Déjà utilisé : 5 sur 5."),
+        ("B1", {"capacity": 20}, "Cet espace accueille 20 personnes au plus."),
+        ("B4", {"consecutive_weeks": 3}, "Ce serait le même créneau 3 semaines de suite."),
+        ("B8", {"closed_because": "weekend"}, "Ce jour-là, c'est un week-end."),
+        (
+            "B8",
+            {"opens_at": "08:30:00", "closes_at": "18:00:00"},
+            "Ce jour-là, le site ouvre de 8 h 30 à 18 h.",
+        ),
+        ("B8", {"closed_because": "something new"}, ""),
+        ("T3", {"deadline": "2026-03-30"}, ""),
+    ],
+)
+def test_a_refusals_particulars_read_in_french(
+    code: str, facts: dict[str, object], said: str
+) -> None:
+    assert particulars(code, facts) == said
+    problem = ApiProblem("booking", 422, code, "in English", body=dict(facts))
+    assert refusal(problem).startswith(phrase(code))
+    assert "in English" not in refusal(problem)

@@ -3,6 +3,8 @@ cookie; every form needs its CSRF token; the development sign-in never runs in p
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from conftest import Browser, Fakes, text
@@ -139,3 +141,26 @@ async def test_pages_forbid_framing_and_scripts_from_elsewhere(browser: Browser)
     static = await browser.get("/static/htmx.min.js")
     assert static.status_code == 200
     assert "htmx" in text(static)
+
+
+async def test_every_form_of_the_portal_is_refused_without_its_csrf_token(
+    browser: Browser, fakes: Fakes
+) -> None:
+    """Each unsafe route, whatever its role: a 403 before anything is asked of a service."""
+    paths = create_app(PortalSettings(platform_environment="development")).openapi()["paths"]
+    unsafe = [p for p, operations in paths.items() if set(operations) & {"post", "put", "delete"}]
+    assert len(unsafe) > 25, unsafe
+    values = {"siren": "356000000"}
+    for role, siren in (("member", "356000000"), ("board", ""), ("staff", ""), ("finance", "")):
+        await browser.sign_in(role, siren)
+        for path in unsafe:
+            concrete = re.sub(
+                r"\{(\w+)\}",
+                lambda m: values.get(m.group(1), "1e9a0c8e-1f7e-4a55-8f59-3c5f0f0a1e01"),
+                path,
+            )
+            response = await browser.client.post(concrete, data={"reason": "x"})
+            assert response.status_code == 403, concrete
+            assert "Formulaire refusé" in text(response), concrete  # not the role's refusal
+    called = fakes.membership.requests + fakes.training.requests + fakes.booking.requests
+    assert not [r for r in called + fakes.billing.requests if r.method != "GET"]

@@ -25,16 +25,20 @@ from portal.clients.membership import MembershipClient
 from portal.clients.training import TrainingClient
 from portal.oidc import OidcClient
 from portal.pages import (
+    assemblies,
     auth,
     board,
+    extranet,
     finance,
     finance_reports,
     home,
     member,
     member_booking,
+    member_governance,
     member_training,
     staff,
-    staff_activity,
+    staff_calendar,
+    staff_training,
 )
 from portal.rendering import render
 from portal.sessions import SessionStore
@@ -174,9 +178,13 @@ def create_app(
         member,
         member_training,
         member_booking,
+        member_governance,
         board,
+        assemblies,
+        extranet,
         staff,
-        staff_activity,
+        staff_calendar,
+        staff_training,
         finance,
         finance_reports,
     ):

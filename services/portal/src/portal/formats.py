@@ -24,6 +24,8 @@ MONTHS = (
     "décembre",
 )
 
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
 LABELS: dict[str, dict[str, str]] = {
     "member_status": {
         "none": "Non adhérente",
@@ -80,11 +82,17 @@ LABELS: dict[str, dict[str, str]] = {
         "dues_invoiced_twice": "Cotisation facturée deux fois",
     },
     "enrollment_status": {
-        "confirmed": "Inscription confirmée",
-        "waitlisted": "En liste d'attente",
-        "cancelled": "Annulée",
+        "confirmed": "Place confirmée",
+        "waiting": "En liste d'attente",
         "withdrawn": "Désistement",
-        "attended": "Présent",
+        "cancelled": "Annulée",
+    },
+    "end_reason": {
+        "withdrawn_in_time": "désistement à temps, non compté",
+        "withdrawn_late": "désistement tardif, compté",
+        "session_cancelled": "session annulée par l'agence",
+        "membership_lapsed": "fin de l'adhésion",
+        "staff": "annulée par l'agence",
     },
     "attendance": {
         "present": "Présent",
@@ -100,6 +108,54 @@ LABELS: dict[str, dict[str, str]] = {
         "meeting_room": "Salle de réunion",
         "auditorium": "Auditorium",
         "lab_studio": "Lab Studio",
+    },
+    "purpose_category": {
+        "guidance": "Orientation",
+        "training": "Formation (gratuite pour les participants)",
+        "employment": "Emploi",
+        "paid_training": "Formation payante",
+        "paid_event": "Événement payant",
+        "sales": "Vente ou promotion commerciale",
+        "private_event": "Événement privé",
+        "other": "Autre objet",
+    },
+    "booking_status": {"active": "Confirmée", "cancelled": "Annulée"},
+    "booking_cancel_reason": {
+        "member": "annulée par la structure",
+        "staff": "annulée par l'agence",
+        "membership_lapsed": "annulée à la fin de l'adhésion",
+    },
+    "closed_because": {
+        "weekend": "Week-end",
+        "public_holiday": "Jour férié",
+        "closure": "Fermeture",
+        "no_opening_hours": "Fermé ce jour de la semaine",
+        "resource_inactive": "Espace fermé à la réservation",
+    },
+    "assembly_state": {
+        "convened": "Convoquée",
+        "open": "Ouverte",
+        "closed": "Close",
+    },
+    "proxy_status": {
+        "active": "En cours",
+        "withdrawn": "Retirée par la structure",
+        "cancelled_by_attendance": "Annulée : la structure vient elle-même",
+        "void": "Caduque à l'ouverture",
+    },
+    "document_kind": {
+        "assembly": "Assemblée générale",
+        "statutes": "Statuts et fonctionnement des instances",
+        "events": "Vie de l'association",
+    },
+    "badge": {
+        "member_of_the_year": "Adhérent de l'année",
+        "assembly_participation": "A pris part à l'assemblée générale",
+        "training_completed": "A suivi une formation ParcoursPro",
+    },
+    "badge_revocation": {
+        "withdrawn": "retiré par l'agence",
+        "membership_lapsed": "retiré à la fin de l'adhésion",
     },
     "establishment_role": {
         "head_office": "Siège",
@@ -155,6 +211,14 @@ def date_fr(value: Any) -> str:
     return f"{first} {MONTHS[day.month - 1]} {day.year}"
 
 
+def day_fr(value: Any) -> str:
+    """``"2026-12-07"`` → ``"lundi 7 décembre 2026"``."""
+    day = _as_date(value)
+    if day is None:
+        return date_fr(value)
+    return f"{WEEKDAYS[day.weekday()]} {date_fr(day)}"
+
+
 def siren_fr(value: Any) -> str:
     """A SIREN or SIRET in its usual groups: ``356 000 000`` / ``356 000 000 00012``."""
     text = str(value or "")
@@ -163,3 +227,19 @@ def siren_fr(value: Any) -> str:
     if len(text) == 14 and text.isdigit():
         return f"{text[:3]}\u00a0{text[3:6]}\u00a0{text[6:9]}\u00a0{text[9:]}"
     return text
+
+
+def hour(value: Any) -> str:
+    """``"08:30:00"`` → ``"8 h 30"``, ``"14:00"`` → ``"14 h"``."""
+    text = str(value or "")
+    try:
+        hours, minutes = int(text[:2]), int(text[3:5])
+    except ValueError:
+        return text or "—"
+    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+
+
+def not_answering(part_label: str) -> str:
+    """``les formations ParcoursPro ne répondent pas``, ``la facturation ne répond pas``."""
+    verb = "répondent" if part_label.startswith("les ") else "répond"
+    return f"{part_label} ne {verb} pas"

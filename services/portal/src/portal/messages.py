@@ -6,6 +6,12 @@ refused, in the words of the membership charter.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from portal.clients.base import ApiProblem
+from portal.formats import date_fr, hour
+
 PHRASES: dict[str, str] = {
     # Membership
     "M1": "Le numéro SIREN ou SIRET n'est pas valide, ou la structure n'est pas située en "
@@ -29,33 +35,42 @@ PHRASES: dict[str, str] = {
     "M11": "Cette action sur l'assemblée générale ou les badges n'est pas possible (droit de "
     "vote, procurations ou délais de convocation).",
     # ParcoursPro training
-    "T1": "Cette action de formation ou cette session n'existe pas au catalogue.",
+    "T1": "Cette action de formation ou cette session n'est pas valide au catalogue : une "
+    "formation dure de 1 à 3 jours, un parcours d'autoformation se suit à distance, une session "
+    "ne finit pas avant de commencer ; ou ses inscriptions ne sont pas encore ouvertes.",
     "T2": "Seuls les salariés d'une structure adhérente à jour (ou en période de "
-    "renouvellement) peuvent s'inscrire.",
+    "renouvellement) à la date de la session peuvent s'inscrire, depuis un de ses "
+    "établissements.",
     "T3": "Ce salarié a atteint sa limite annuelle d'actions (4 par an, dont 3 formations au "
-    "plus).",
+    "plus), ou les limites de cette année ne sont pas encore fixées par l'agence.",
     "T4": "Deux salariés de la même structure sont déjà inscrits à cette session : la demande "
     "passe en liste d'attente.",
     "T5": "La session est complète : la demande est placée en liste d'attente.",
     "T6": "Les préinscriptions sont closes : elles ferment 15 jours avant le début de la session.",
-    "T7": "Un désistement moins de 10 jours avant la session, ou une absence non justifiée, "
-    "reste compté dans la limite annuelle.",
-    "T8": "Cette session a été annulée par l'agence.",
+    "T7": "Le désistement se fait avant le début de la session (moins de 10 jours avant, il reste "
+    "compté dans la limite annuelle, comme une absence non justifiée) ; la présence se saisit "
+    "pour une place confirmée, à partir du premier jour de la session.",
+    "T8": "Cette session a été annulée par l'agence, ou elle a commencé et ne peut plus l'être.",
     "T9": "L'adhésion de la structure a pris fin : ses places aux sessions à venir sont annulées.",
     "T10": "Ce salarié est déjà inscrit à une autre session de la même action.",
     # Room booking
-    "B1": "Cette salle ou cet espace n'existe pas au site de Pessac.",
+    "B1": "Cet espace n'existe pas au site de Pessac, n'est pas ouvert à la réservation en ce "
+    "moment, ou le nombre de participants attendus dépasse sa capacité.",
     "B2": "Les salles de réunion sont réservées aux adhérents premium, dans la limite de 5 "
-    "réservations par année d'adhésion.",
+    "réservations par année d'adhésion (une réservation annulée avant son jour est rendue).",
     "B3": "L'auditorium est réservé aux adhérents premium ; il est facturé 250 € par date.",
     "B4": "L'objet de la réservation doit relever de l'orientation, de la formation ou de "
-    "l'emploi, sans activité commerciale ni activité récurrente ; cet espace peut demander "
-    "une certification Qualiopi valide.",
+    "l'emploi (décrit en quelques mots), sans activité commerciale ni activité récurrente (une "
+    "série, ou le même créneau plusieurs semaines de suite) ; cet espace peut demander une "
+    "certification Qualiopi valide.",
     "B5": "Ce créneau vient d'être réservé par quelqu'un d'autre : choisissez-en un autre.",
-    "B6": "Le Lab Studio est réservé aux organismes de formation, trois créneaux par an au plus.",
-    "B7": "Le nombre de cartes de stationnement demandé n'est pas valide.",
+    "B6": "Le Lab Studio est réservé aux organismes de formation adhérents, trois créneaux par "
+    "an au plus pour chaque participant.",
+    "B7": "Les cartes de stationnement TBM se demandent à raison d'une par participant attendu "
+    "au plus.",
     "B8": "Le site est fermé à ce moment-là : réservations les jours ouvrés, aux heures "
-    "d'ouverture, hors week-ends et jours fériés.",
+    "d'ouverture, hors week-ends et jours fériés, au quart d'heure près, pour 30 minutes au "
+    "moins et un créneau encore à venir.",
     "B9": "L'adhésion de la structure a pris fin : ses réservations à venir sont annulées.",
     # Billing
     "F1": "Cette facture ne correspond à rien de facturable.",
@@ -73,14 +88,23 @@ PHRASES: dict[str, str] = {
     "validation": "Certaines informations saisies ne sont pas au bon format : vérifiez les "
     "champs et réessayez.",
     "not_found": "Cette information est introuvable, ou vous n'y avez pas accès.",
-    "conflict": "Cette information vient d'être modifiée par quelqu'un d'autre : rechargez la "
-    "page et réessayez.",
-    "too_large": "Le fichier est trop volumineux (5 Mo au plus) : découpez-le et importez "
+    "conflict": "Cette action n'est plus possible en l'état : l'information a changé entre-temps "
+    "(déjà annulée, déjà terminée ou modifiée par quelqu'un d'autre). Rechargez la page.",
+    "too_large": "Le fichier est trop volumineux : réduisez-le ou découpez-le, puis importez "
     "chaque partie.",
     "unsupported_media_type": "Ce type de fichier n'est pas accepté.",
 }
 
 FALLBACK = "La demande n'a pas pu aboutir. Réessayez, ou contactez l'agence si cela persiste."
+
+#: Why a site is closed on a day (B8's ``closed_because``).
+CLOSED_BECAUSE = {
+    "weekend": "c'est un week-end",
+    "public_holiday": "c'est un jour férié",
+    "closure": "le site ou l'espace est fermé ces jours-là",
+    "no_opening_hours": "le site n'ouvre pas ce jour de la semaine",
+    "resource_inactive": "l'espace n'est pas ouvert à la réservation",
+}
 
 
 def phrase(code: str | None) -> str:
@@ -88,3 +112,40 @@ def phrase(code: str | None) -> str:
     if code is None:
         return FALLBACK
     return PHRASES.get(code, FALLBACK)
+
+
+def wait_reason(reason: str | None) -> str:
+    """Why a request waits (training's ``waiting_reason``: ``full`` or ``T4``), as its rule."""
+    if not reason:
+        return ""
+    return phrase("T5" if reason == "full" else reason)
+
+
+def refusal(problem: ApiProblem) -> str:
+    """A service's refusal as a person reads it: the rule's phrase and its particulars."""
+    more = particulars(problem.code, problem.body)
+    return f"{phrase(problem.code)} {more}" if more else phrase(problem.code)
+
+
+def particulars(code: str | None, facts: Mapping[str, Any]) -> str:
+    """What the refusal's problem says beyond its rule, in French: the date pre-registration
+    closed (T6) or opens (T1), the credits used (B2, B6), a capacity (B1), the hours or why the
+    site is closed (B8), the weeks in a row (B4). Empty when there is nothing more."""
+    said: list[str] = []
+    if code == "T6" and facts.get("deadline"):
+        said.append(f"Elles ont fermé le {date_fr(facts['deadline'])}.")
+    if code == "T1" and facts.get("opens_on"):
+        said.append(f"Les inscriptions ouvrent le {date_fr(facts['opens_on'])}.")
+    if code in ("B2", "B6") and facts.get("allowed") is not None:
+        said.append(f"Déjà utilisé : {facts.get('used')} sur {facts['allowed']}.")
+    if code == "B1" and facts.get("capacity"):
+        said.append(f"Cet espace accueille {facts['capacity']} personnes au plus.")
+    if code == "B4" and facts.get("consecutive_weeks"):
+        said.append(f"Ce serait le même créneau {facts['consecutive_weeks']} semaines de suite.")
+    if code == "B8" and facts.get("closed_because") in CLOSED_BECAUSE:
+        said.append(f"Ce jour-là, {CLOSED_BECAUSE[str(facts['closed_because'])]}.")
+    if code == "B8" and facts.get("opens_at") and facts.get("closes_at"):
+        said.append(
+            f"Ce jour-là, le site ouvre de {hour(facts['opens_at'])} à {hour(facts['closes_at'])}."
+        )
+    return " ".join(said)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from portal import formats
-from portal.messages import phrase
+from portal.messages import phrase, refusal, wait_reason
 from portal.sessions import SignedIn
 from portal.web import CSRF_FIELD, session_of
 from shared.auth import Role
@@ -21,9 +21,14 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.filters["euros"] = formats.euros
 templates.env.filters["date_fr"] = formats.date_fr
+templates.env.filters["day_fr"] = formats.day_fr
 templates.env.filters["siren"] = formats.siren_fr
 templates.env.globals["label"] = formats.label
 templates.env.globals["phrase"] = phrase
+templates.env.globals["refusal"] = refusal
+templates.env.globals["not_answering"] = formats.not_answering
+templates.env.filters["wait_reason"] = wait_reason
+templates.env.filters["hour"] = formats.hour
 templates.env.globals["CSRF_FIELD"] = CSRF_FIELD
 
 #: The spaces of the portal, by role: (role, path, name).
@@ -40,7 +45,13 @@ def navigation(user: SignedIn | None) -> list[tuple[str, str]]:
         return []
     links = [(path, name) for role, path, name in SPACES if user.has(role)]
     if user.has(Role.MEMBER):
-        links += [("/adherent/formations", "Formations"), ("/adherent/reservations", "Salles")]
+        links += [
+            ("/adherent/formations", "Formations"),
+            ("/adherent/reservations", "Salles"),
+            ("/adherent/assemblees", "Assemblée générale"),
+            ("/adherent/extranet", "Extranet"),
+            ("/adherent/badges", "Badges"),
+        ]
     if user.has(Role.BOARD):
         links += [("/conseil/renouvellements", "Renouvellements")]
     if user.has(Role.STAFF):
@@ -48,6 +59,8 @@ def navigation(user: SignedIn | None) -> list[tuple[str, str]]:
             ("/equipe/formations", "Formations"),
             ("/equipe/calendrier", "Calendrier de Pessac"),
         ]
+    if user.has(Role.STAFF, Role.BOARD):
+        links += [("/assemblees", "Assemblées générales"), ("/equipe/extranet", "Extranet")]
     if user.has(Role.FINANCE):
         links += [
             ("/finances/paiements", "Règlements"),

@@ -160,18 +160,3 @@ class ServiceClient:
             response.headers.get("content-type", "application/octet-stream"),
             filename,
         )
-
-
-class PlannedServiceClient(ServiceClient):
-    """A service whose API is still being built: a route it does not have yet (404 or 405
-    without a problem of ours) means the part is unavailable, not that nothing exists."""
-
-    async def call(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return await super().call(method, path, token, **kwargs)
-        except ApiProblem as problem:
-            # the shared app answers a path it has no route for without a ``resource``
-            route_missing = problem.status == 404 and "resource" not in problem.body
-            if problem.status == 405 or route_missing:
-                raise self.unavailable(f"{method} {path} is not served yet") from None
-            raise

@@ -6,6 +6,9 @@ from typing import Any
 
 from portal.clients.base import Download, PageOf, ServiceClient
 
+#: The statement formats billing reads, and the body type each is sent as.
+STATEMENT_TYPES = {"csv": "text/csv", "cfonb": "text/plain", "camt053": "application/xml"}
+
 
 class BillingClient(ServiceClient):
     name = "billing"
@@ -54,9 +57,18 @@ class BillingClient(ServiceClient):
         result: dict[str, Any] = await self.post(f"/payments/{payment_id}/allocations", token, body)
         return result
 
-    async def import_statement(self, token: str, csv_bytes: bytes) -> dict[str, Any]:
+    async def import_statement(
+        self, token: str, statement: bytes, *, format: str, account: str | None = None
+    ) -> dict[str, Any]:
+        """A bank statement (CFONB 120, CAMT.053 or a bank's CSV export), as the body; the
+        report lists each line matched, unmatched, a duplicate, skipped or refused (F4)."""
         result: dict[str, Any] = await self.json(
-            "POST", "/payments/import", token, content=csv_bytes, content_type="text/csv"
+            "POST",
+            "/payments/import",
+            token,
+            params={"format": format, "account": account},
+            content=statement,
+            content_type=STATEMENT_TYPES[format],
         )
         return result
 

@@ -1,13 +1,15 @@
-"""The membership service's API (structures, applications, memberships, rights)."""
+"""The membership service's API (structures, applications, memberships, rights; the
+governance routes in :mod:`portal.clients.governance`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from portal.clients.base import PageOf, ServiceClient
+from portal.clients.base import PageOf
+from portal.clients.governance import GovernanceCalls
 
 
-class MembershipClient(ServiceClient):
+class MembershipClient(GovernanceCalls):
     name = "membership"
     label = "les adhésions"
 

@@ -1,56 +1,97 @@
-"""Finance's tools: importing a bank statement (CSV) with its report, the reconciliation of a
-period (F6) with each mismatch linked to its cause, and the exports and documents (F7)."""
+"""Finance's tools: importing a bank statement (CFONB 120, CAMT.053, CSV) with its report, the
+reconciliation of a period (F6) with each mismatch linked to its cause, and the exports and
+documents (F7)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from portal.clients import clients_of
 from portal.clients.base import Download
-from portal.pages.common import today
-from portal.parts import part
+from portal.pages.common import clean, today
+from portal.parts import Part, part
 from portal.rendering import render
 from portal.web import BackOffice, Finance
 
 router = APIRouter(prefix="/finances")
 MAX_STATEMENT_BYTES = 5_000_000
+#: The statement formats billing reads (``format`` of ``POST /payments/import``).
+STATEMENT_FORMATS = ("cfonb", "camt053", "csv")
+IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
+
+
+def _statement_page(
+    request: Request,
+    *,
+    values: dict[str, str],
+    report: Part[dict[str, Any]] | None = None,
+    error: str | None = None,
+    filename: str | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "finance/statement.html",
+        {
+            "report": report,
+            "error": error,
+            "filename": filename,
+            "values": values,
+            "formats": STATEMENT_FORMATS,
+        },
+        status=status,
+    )
 
 
 @router.get("/releves")
 async def statement_form(request: Request, user: Finance) -> Response:
-    return render(request, "finance/statement.html", {"report": None})
+    return _statement_page(request, values={"format": "cfonb"})
 
 
 @router.post("/releves")
 async def import_statement(
-    request: Request, user: Finance, fichier: Annotated[UploadFile, File()]
+    request: Request,
+    user: Finance,
+    fichier: Annotated[UploadFile, File()],
+    format: Annotated[str, Form(pattern=r"^(cfonb|camt053|csv)$")] = "csv",
+    compte: Annotated[str, Form(max_length=60)] = "",
 ) -> Response:
-    """Import a CSV bank statement, all or nothing; the report lists what was recorded, seen
-    before, skipped (debits) and left unmatched."""
-    content = await fichier.read(MAX_STATEMENT_BYTES + 1)
-    if not content:
-        return render(
+    """Import a bank statement (CFONB 120, CAMT.053 or a bank's CSV export); the report lists
+    each line: matched, left unmatched (to match by hand), seen before, skipped (debits) or
+    refused."""
+    account = clean(compte, 60).replace(" ", "").upper()
+    values = {"format": format, "compte": account}
+    if account and not IBAN.match(account):
+        return _statement_page(
             request,
-            "finance/statement.html",
-            {"report": None, "error": "Choisissez le fichier du relevé (CSV)."},
+            values=values,
+            error="Le compte n'est pas un IBAN (FR76 suivi de 23 caractères, par exemple).",
             status=422,
         )
-    if len(content) > MAX_STATEMENT_BYTES:
-        return render(
-            request,
-            "finance/statement.html",
-            {"report": None, "error": "Le fichier dépasse 5 Mo : découpez-le."},
-            status=413,
+    content = await fichier.read(MAX_STATEMENT_BYTES + 1)
+    if not content:
+        return _statement_page(
+            request, values=values, error="Choisissez le fichier du relevé.", status=422
         )
-    report = await part(clients_of(request).billing.import_statement(user.token, content))
-    return render(
+    if len(content) > MAX_STATEMENT_BYTES:
+        return _statement_page(
+            request, values=values, error="Le fichier dépasse 5 Mo : découpez-le.", status=413
+        )
+    report = await part(
+        clients_of(request).billing.import_statement(
+            user.token, content, format=format, account=account or None
+        )
+    )
+    return _statement_page(
         request,
-        "finance/statement.html",
-        {"report": report, "filename": fichier.filename},
+        values=values,
+        report=report,
+        filename=fichier.filename,
         status=200 if report.ok else 422,
     )
 

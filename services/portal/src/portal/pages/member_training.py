@@ -1,31 +1,34 @@
-"""The member's ParcoursPro pages: the sessions open, pre-registering an employee (T2–T6,
-T10), an employee's remaining allowance (T3), the structure's registrations and withdrawing
-(T7). Built on :mod:`portal.clients.training`, whose shapes follow the training issue."""
+"""The member's ParcoursPro pages: the sessions open, pre-registering an employee (a place, or
+the waiting list with its rank and why: full or T4; refused for T2, T3, T6, T10), what each
+employee has left this year (T3), the structure's registrations and withdrawing (T7)."""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from portal.clients import clients_of
-from portal.messages import phrase
-from portal.pages.common import PageNumber, clean, offset_of, today
+from portal.clients.training import ACTION_TYPES
+from portal.pages.common import PageNumber, clean, offset_of, tell, today
 from portal.parts import Part, part, parts
 from portal.rendering import render
 from portal.sessions import SignedIn
-from portal.web import Member, session_of
+from portal.web import Member
 
 router = APIRouter(prefix="/adherent/formations")
 PER_PAGE = 10
-TYPES = ("training", "self_training", "innovation_lab")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-EntityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+ENROLLMENTS_PER_PAGE = 20
+#: The employees whose yearly counts the page reads at once (those of the page's registrations).
+ALLOWANCES_SHOWN = 10
+EMAIL = re.compile(r"^[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+$")
+HOME = "/adherent/formations"
 
 
-def _establishments(structure: Part[dict[str, object]]) -> list[dict[str, object]]:
+def _establishments(structure: Part[dict[str, Any]]) -> list[dict[str, Any]]:
     found = (structure.value or {}).get("establishments") or []
     return list(found) if isinstance(found, list) else []
 
@@ -35,10 +38,11 @@ async def _page(
     user: SignedIn,
     *,
     filters: dict[str, str],
-    page: int,
-    allowance: Part[dict[str, object]] | None = None,
-    allowance_email: str = "",
-    outcome: Part[dict[str, object]] | None = None,
+    page: int = 1,
+    registrations_page: int = 1,
+    lookup: Part[dict[str, Any]] | None = None,
+    lookup_email: str = "",
+    outcome: Part[dict[str, Any]] | None = None,
     status: int = 200,
 ) -> Response:
     assert user.siren is not None
@@ -55,20 +59,36 @@ async def _page(
             offset=offset_of(page, PER_PAGE),
         ),
         c.membership.structure(user.token, user.siren),
-        c.training.enrollments_of(user.token, user.siren),
+        c.training.enrollments_of(
+            user.token,
+            user.siren,
+            limit=ENROLLMENTS_PER_PAGE,
+            offset=offset_of(registrations_page, ENROLLMENTS_PER_PAGE),
+        ),
     )
+    # what each employee of these registrations has left, in the year of their session (T3)
+    employees = sorted(
+        {
+            (e["email"], int(str(e["starts_on"])[:4]))
+            for e in (enrollments.value.items if enrollments.value else [])
+            if e.get("status") in ("confirmed", "waiting")
+        }
+    )[:ALLOWANCES_SHOWN]
+    allowances = await parts(*(c.training.employee_year(user.token, m, y) for m, y in employees))
     return render(
         request,
         "member/training.html",
         {
             "sessions": sessions,
             "establishments": _establishments(structure),
+            "structure": structure,
             "enrollments": enrollments,
+            "allowances": list(zip(employees, allowances, strict=True)),
             "filters": filters,
             "params": {k: v for k, v in filters.items() if v},
-            "types": TYPES,
-            "allowance": allowance,
-            "allowance_email": allowance_email,
+            "types": ACTION_TYPES,
+            "lookup": lookup,
+            "lookup_email": lookup_email,
             "outcome": outcome,
             "year": today(request).year,
         },
@@ -81,74 +101,75 @@ async def catalogue(
     request: Request,
     user: Member,
     type: Annotated[str, Query(pattern=r"^(training|self_training|innovation_lab)?$")] = "",
-    mois: Annotated[str, Query(pattern=r"^(\d{4}-\d{2})?$")] = "",
+    mois: Annotated[str, Query(pattern=r"^(20\d\d-(0[1-9]|1[0-2]))?$")] = "",
     lieu: Annotated[str, Query(max_length=100)] = "",
     distance: Annotated[str, Query(pattern=r"^(oui|non)?$")] = "",
     page: PageNumber = 1,
+    inscriptions: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     filters = {"type": type, "mois": mois, "lieu": clean(lieu, 100), "distance": distance}
-    return await _page(request, user, filters=filters, page=page)
+    return await _page(request, user, filters=filters, page=page, registrations_page=inscriptions)
 
 
 @router.get("/droits")
 async def allowance(
-    request: Request, user: Member, courriel: Annotated[str, Query(max_length=200)] = ""
+    request: Request,
+    user: Member,
+    courriel: Annotated[str, Query(max_length=254)] = "",
+    annee: Annotated[int | None, Query(ge=2020, le=2100)] = None,
 ) -> Response:
-    """How many actions an employee has left this year (T3)."""
-    email = clean(courriel).lower()
+    """How many actions an employee has left in a year (T3), and what counted."""
+    email = clean(courriel, 254).lower()
     result = None
     if EMAIL.match(email):
-        result = await part(
-            clients_of(request).training.allowance(user.token, email, today(request).year)
-        )
-    return await _page(request, user, filters={}, page=1, allowance=result, allowance_email=email)
+        year = annee or today(request).year
+        result = await part(clients_of(request).training.employee_year(user.token, email, year))
+    return await _page(request, user, filters={}, lookup=result, lookup_email=email)
 
 
 @router.post("/sessions/{session_id}/inscriptions")
 async def enrol(
     request: Request,
     user: Member,
-    session_id: EntityId,
-    employee_name: Annotated[str, Form(max_length=200)],
-    email: Annotated[str, Form(max_length=200)],
+    session_id: Annotated[UUID, Path()],
+    first_name: Annotated[str, Form(max_length=200)],
+    last_name: Annotated[str, Form(max_length=200)],
+    email: Annotated[str, Form(max_length=254)],
     siret: Annotated[str, Form(pattern=r"^\d{14}$")],
 ) -> Response:
-    """Pre-register an employee: confirmed, on the waiting list (with its place and why), or
-    refused with the rule's phrase."""
+    """Pre-register an employee: a place, the waiting list (its rank and why), or refused
+    with the rule's phrase."""
     outcome = await part(
         clients_of(request).training.enrol(
             user.token,
             session_id,
-            employee_name=clean(employee_name),
-            email=clean(email).lower(),
+            first_name=clean(first_name),
+            last_name=clean(last_name),
+            email=clean(email, 254).lower(),
             siret=siret,
         )
     )
     return await _page(
-        request, user, filters={}, page=1, outcome=outcome, status=200 if outcome.ok else 422
+        request, user, filters={}, outcome=outcome, status=200 if outcome.ok else 422
     )
 
 
 @router.post("/inscriptions/{enrollment_id}/desistement")
-async def withdraw(request: Request, user: Member, enrollment_id: EntityId) -> Response:
-    """Withdraw a registration (T7: less than 10 days before, it still counts)."""
+async def withdraw(
+    request: Request, user: Member, enrollment_id: Annotated[UUID, Path()]
+) -> Response:
+    """Withdraw a place or a waiting entry (T7: less than 10 days before, a place counts)."""
     result = await part(clients_of(request).training.withdraw(user.token, enrollment_id))
-    session = session_of(request)
-    if result.unavailable:
-        session.flash(
-            "erreur", f"Désistement non enregistré : {result.unavailable} ne répondent pas."
-        )
-    elif result.problem:
-        session.flash("erreur", phrase(result.problem.code))
-    else:
-        counted = (result.value or {}).get("counted")
-        session.flash(
-            "succes",
-            "Désistement enregistré"
-            + (
-                " ; il reste compté dans la limite annuelle (moins de 10 jours avant)."
-                if counted
-                else "."
-            ),
-        )
-    return RedirectResponse("/adherent/formations", 303)
+    counted = bool((result.value or {}).get("counted"))
+    tell(
+        request,
+        result,
+        done="Désistement enregistré"
+        + (
+            " ; il reste compté dans la limite annuelle (moins de 10 jours avant la session)."
+            if counted
+            else " ; il n'est pas compté dans la limite annuelle."
+        ),
+        undone="Désistement non enregistré",
+    )
+    return RedirectResponse(HOME, 303)

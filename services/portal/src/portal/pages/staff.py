@@ -1,17 +1,18 @@
 """Staff's pages: finding a structure (name, SIREN, commune) and a structure's page — its
 memberships by year, establishments and beneficiaries, Qualiopi, invoices, and its training
-registrations and bookings when those services answer."""
+registrations, bookings and badges when those services answer; the board and staff award
+"Adhérent de l'année" there."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
 from portal.clients import clients_of
-from portal.pages.common import PageNumber, clean, offset_of, today
+from portal.pages.common import PageNumber, clean, offset_of, tell, today
 from portal.parts import Part, part, parts
 from portal.rendering import render
 from portal.web import Agency, BoardOrStaff, is_htmx
@@ -66,7 +67,16 @@ async def search(
 async def structure_page(request: Request, user: Agency, siren: SirenPath) -> Response:
     c = clients_of(request)
     token = user.token
-    structure, memberships, applications, rights, invoices, enrollments, bookings = await parts(
+    (
+        structure,
+        memberships,
+        applications,
+        rights,
+        invoices,
+        enrollments,
+        bookings,
+        badges,
+    ) = await parts(
         c.membership.structure(token, siren),
         c.membership.memberships_of(token, siren),
         c.membership.applications_of(token, siren),
@@ -74,6 +84,7 @@ async def structure_page(request: Request, user: Agency, siren: SirenPath) -> Re
         c.billing.invoices(token, siren=siren, limit=20),
         c.training.enrollments_of(token, siren, limit=20),
         c.booking.bookings(token, siren=siren, limit=20),
+        c.membership.badges(token, siren=siren, limit=20),
     )
     if structure.problem and structure.problem.code in ("not_found", "M1"):
         return render(request, "errors/not_found.html", status=404)
@@ -89,6 +100,25 @@ async def structure_page(request: Request, user: Agency, siren: SirenPath) -> Re
             "invoices": invoices,
             "enrollments": enrollments,
             "bookings": bookings,
+            "badges": badges,
             "today": today(request),
         },
     )
+
+
+@router.post("/structures/{siren}/badges")
+async def member_of_the_year(
+    request: Request,
+    user: BoardOrStaff,
+    siren: SirenPath,
+    year: Annotated[int, Form(ge=2000, le=2100)],
+) -> Response:
+    """M11: "Adhérent de l'année" to a structure that is a member today, one a year."""
+    done = await part(clients_of(request).membership.member_of_the_year(user.token, siren, year))
+    tell(
+        request,
+        done,
+        done=f"Badge « Adhérent de l'année {year} » décerné.",
+        undone="Badge non décerné",
+    )
+    return RedirectResponse(f"/structures/{siren}", 303)
