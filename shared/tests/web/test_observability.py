@@ -10,9 +10,20 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from prometheus_client import REGISTRY
 
+from shared.auth import Role
 from shared.logging import configure_logging
+from shared.observability.tracing import Tracing
+from shared.runtime import ServiceRuntime
+from shared.testing.helpers import asgi_client, bearer
+from shared.testing.probe.kit import PROBE_DIR, ProbeSettings, consumers
+from shared.unit_of_work import UnitOfWork
+from shared.webapp import create_service_app
+
+from .conftest import routes
 
 
 def _requests(method: str, route: str, status: str) -> float:
@@ -94,6 +105,7 @@ async def test_one_json_access_line_per_request_with_its_route_status_duration_a
 
     first, second = _access_lines(capsys.readouterr().err)
     assert first["correlation_id"] == "req-42"
+    assert first["trace_id"] is None, "no tracing configured: no trace"
     assert first["service"] == "probe"
     assert first["level"] == "INFO"
     assert (first["method"], first["route"], first["status"]) == (
@@ -121,3 +133,32 @@ async def test_health_probes_are_logged_at_debug(
     assert [(r.levelno, getattr(r, "route", None)) for r in records] == [
         (logging.DEBUG, "/health/live")
     ]
+
+
+async def test_a_traced_request_has_a_server_span_by_route_and_its_access_line_the_trace_id(
+    capsys: pytest.CaptureFixture[str], logging_restored: None
+) -> None:
+    exporter = InMemorySpanExporter()
+    runtime: ServiceRuntime[ProbeSettings, UnitOfWork] = ServiceRuntime(
+        name="probe",
+        version="1.2.3",
+        settings=ProbeSettings(),
+        service_dir=PROBE_DIR,
+        consumers=consumers,
+        make_uow=UnitOfWork,
+    )
+    runtime.tracing = Tracing.exporting("probe", "1.2.3", exporter, batch=False)
+    app = create_service_app(runtime, title="Probe", description="Traced.", routers=[routes()])
+    configure_logging("probe", "INFO", json_logs=True)
+    async with asgi_client(app) as http:
+        caller = bearer(runtime.settings.auth, Role.STAFF)
+        assert (await http.get("/structures/123456782", headers=caller)).status_code == 404
+        assert (await http.get("/health/live")).status_code == 200
+        assert (await http.get("/metrics")).status_code == 200
+
+    servers = [s for s in exporter.get_finished_spans() if s.kind is SpanKind.SERVER]
+    assert [(s.name, s.resource.attributes["service.name"]) for s in servers] == [
+        ("GET /structures/{siren}", "probe")
+    ], "the probes and the scrapes are not traced"
+    [line] = _access_lines(capsys.readouterr().err)
+    assert line["trace_id"] == f"{servers[0].context.trace_id:032x}"
