@@ -26,7 +26,9 @@ them: this contract is public and versioned.
   Bind your own durable queue to the keys you need (e.g. `membership.*.v1`).
 - Messages are persistent, `content_type` `application/json`. The AMQP properties mirror the
   envelope: `message_id`, `type` (= `event_type`), `correlation_id`, `app_id` (= `producer`),
-  `timestamp` (= `occurred_at`).
+  `timestamp` (= `occurred_at`). A message caused by a traced request or event carries its
+  W3C trace context in the headers `traceparent` (and `tracestate`): a consumer may continue
+  the trace, or ignore them.
 - Delivery is **at least once**: deduplicate on `message_id`. Order is not guaranteed across
   aggregates; within one aggregate use `aggregate_version` where given to ignore stale events.
 
