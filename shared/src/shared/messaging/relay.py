@@ -327,8 +327,7 @@ class OutboxRelay:
         """
 
     async def _publish(self, row: asyncpg.Record) -> None:
-        parent = context_of(row)
-        if parent is None or self._tracer is None:
+        if self._tracer is None or (parent := context_of(row)) is None:
             await self._send(build_message(row, self._app_id, _stored_trace(row)), row)
             return
         with publish_span(self._tracer, row["routing_key"], str(row["id"]), parent) as span:
