@@ -49,22 +49,32 @@ class ServiceProcesses:
     env: dict[str, str]
     port: int
     log_dir: Path
+    #: Where the worker and the relay serve their metrics (``METRICS_PORT``).
+    metrics_ports: dict[str, int] = field(default_factory=dict)
     running: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def metrics_url(self, process: str) -> str:
+        if process == "api":
+            return f"{self.url}/metrics"
+        return f"http://127.0.0.1:{self.metrics_ports[process]}/metrics"
+
     async def start(self, process: str) -> None:
         if process in self.running:
             return
         log = (self.log_dir / f"{self.name}-{process}.log").open("ab")
+        env = dict(self.env)
+        if process in self.metrics_ports:
+            env["METRICS_PORT"] = str(self.metrics_ports[process])
         self.running[process] = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             self.name,
             process,
-            env=self.env,
+            env=env,
             stdout=log,
             stderr=log,
             cwd=ROOT,
@@ -81,7 +91,7 @@ class ServiceProcesses:
             proc.kill()
             await proc.wait()
 
-    async def wait_ready(self, within: float = 60.0) -> None:
+    async def wait_ready(self, within: float = 180.0) -> None:
         deadline = asyncio.get_running_loop().time() + within
         async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
             while True:
@@ -129,7 +139,7 @@ async def run_platform(
     base_env = {
         k: v
         for k, v in os.environ.items()
-        if not k.endswith("_DATABASE_URL") and k not in {"DATABASE_URL"}
+        if not k.endswith("_DATABASE_URL") and k not in {"DATABASE_URL", "METRICS_PORT"}
     }
     base_env.update(
         {
@@ -143,11 +153,14 @@ async def run_platform(
         }
     )
     services: dict[str, ServiceProcesses] = {}
-    for name, port in zip(names, free_ports(len(names)), strict=True):
+    ports = iter(free_ports(3 * len(names)))
+    for name in names:
         service_dir = import_module(f"{name}.service").SERVICE_DIR
         url = await migrated_database(f"e2e_{name}", service_dir)
+        port = next(ports)
         env = dict(base_env, **{f"{name.upper()}_DATABASE_URL": url, "PORT": str(port)})
-        services[name] = ServiceProcesses(name, env, port, log_dir)
+        metrics = {"worker": next(ports), "relay": next(ports)}
+        services[name] = ServiceProcesses(name, env, port, log_dir, metrics)
     platform = Platform(services, AuthSettings())
     try:
         for service in services.values():

@@ -404,3 +404,42 @@ def test_secrets_come_from_the_cluster_and_the_template_names_them(name: str) ->
                     assert ref["key"] in templated[ref["name"]], (workload, ref)
     [user] = k8s.of_kind(resources, "User")
     assert user["spec"]["importCredentialsSecret"]["name"] in templated
+
+
+@overlays
+def test_every_long_running_pod_is_scraped_where_it_serves_its_metrics(name: str) -> None:
+    resources = k8s.overlay(name)
+    [config] = k8s.of_kind(resources, "ConfigMap")
+    for deployment in k8s.of_kind(resources, "Deployment"):
+        template = deployment["spec"]["template"]
+        annotations = template["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true", deployment["metadata"]["name"]
+        assert annotations["prometheus.io/path"] == "/metrics"
+        [app] = template["spec"]["containers"]
+        ports = {p["name"]: p["containerPort"] for p in app["ports"]}
+        component = deployment["metadata"]["labels"]["app.kubernetes.io/component"]
+        # an API (or the portal) on its HTTP port; a worker or a relay on METRICS_PORT
+        port = ports["http"] if component in {"api", "frontend"} else ports["metrics"]
+        assert annotations["prometheus.io/port"] == str(port), deployment["metadata"]["name"]
+        if component in {"worker", "relay"}:
+            assert config["data"]["METRICS_PORT"] == str(port)
+            assert {"name": "capmetiers-config"} in [
+                s["configMapRef"] for s in app["envFrom"] if "configMapRef" in s
+            ]
+
+
+@overlays
+def test_membership_reads_its_badge_signing_key_from_a_templated_secret(name: str) -> None:
+    template = list(yaml.safe_load_all((k8s.K8S / "secrets.template.yaml").read_text()))
+    holding = [
+        s["metadata"]["name"] for s in template if "GOVERNANCE_BADGE_SIGNING_KEY" in s["stringData"]
+    ]
+    assert holding == ["capmetiers-secrets"]
+    resources = k8s.overlay(name)
+    for role in ("api", "worker"):
+        spec = k8s.pod_spec(k8s.named(resources, "Deployment", f"membership-{role}"))
+        assert spec is not None
+        sources = [
+            s["secretRef"]["name"] for s in spec["containers"][0]["envFrom"] if "secretRef" in s
+        ]
+        assert "capmetiers-secrets" in sources

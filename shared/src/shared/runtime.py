@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import aio_pika
 from faststream.rabbit import RabbitBroker
+from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.asyncapi import Document, service_document
@@ -31,12 +32,17 @@ from shared.logging import configure_logging
 from shared.messaging.consumers import EventConsumers
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import EVENTS, Topology, declare_topology
+from shared.observability.metrics import serve_metrics
+from shared.observability.tracing import Tracing
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
 
 U = TypeVar("U", bound=UnitOfWork)
 S = TypeVar("S", bound=ServiceSettings)
 log = logging.getLogger(__name__)
+
+#: How often a worker reads the depth of its DLQs into ``messaging_dlq_messages``.
+DLQ_OBSERVE_INTERVAL_S = 15.0
 
 #: A background job of the worker (a scheduler): runs until cancelled.
 BackgroundJob = Callable[["ServiceRuntime[Any, Any]"], Coroutine[Any, Any, None]]
@@ -80,6 +86,25 @@ class ServiceRuntime(Generic[S, U]):
         if isinstance(self.clock, SystemClock) and self.settings.dev_clock_file is not None:
             self.clock = ShiftedClock(self.settings.dev_clock_file)
 
+    # -- observability -----------------------------------------------------------------------
+
+    @cached_property
+    def tracing(self) -> Tracing:
+        """The service's traces (its API, relay and consumers): exported to
+        ``OTEL_EXPORTER_OTLP_ENDPOINT``, off when it is unset. A test may set it, before it
+        builds the app, the relay or the broker."""
+        return Tracing.from_endpoint(
+            self.name,
+            self.version,
+            self.settings.otel_exporter_otlp_endpoint,
+            environment=self.settings.platform_environment,
+        )
+
+    @property
+    def tracer(self) -> Tracer | None:
+        """The tracer of the kit's spans (relay, consumers), ``None`` when tracing is off."""
+        return self.tracing.tracer("shared.messaging")
+
     # -- database ----------------------------------------------------------------------------
 
     @cached_property
@@ -115,7 +140,7 @@ class ServiceRuntime(Generic[S, U]):
         return self.consumers.topology(self.settings)
 
     def build_broker(self) -> RabbitBroker:
-        return self.consumers.build_broker(self.settings, self.uow)
+        return self.consumers.build_broker(self.settings, self.uow, tracer=self.tracer)
 
     @cached_property
     def asyncapi(self) -> Document:
@@ -151,18 +176,21 @@ class ServiceRuntime(Generic[S, U]):
             topology=self.topology.publishing_to(self.publishes_to),
             app_id=self.name,
             retention_days=self.settings.outbox_retention_days,
+            tracer=self.tracer,
         )
 
     # -- processes ---------------------------------------------------------------------------
 
     async def run_worker(self) -> None:
         """Consume this service's queues and run its schedulers until SIGINT/SIGTERM."""
+        serve_metrics(self.settings.metrics_port, _host())
         await _retry_until_up(self.declare_topology, "RabbitMQ")
         broker = self.build_broker()
         await broker.start()
         scheduled = self.background_jobs if self.settings.worker_schedulers else ()
         jobs = [asyncio.create_task(job(self)) for job in scheduled]
         jobs.append(asyncio.create_task(self.heartbeat(lambda: broker.ping(timeout=5))))
+        jobs.append(asyncio.create_task(self._observe_dead_letters(broker)))
         log.info("%s worker consuming %d queue(s)", self.name, len(self.topology.queues))
         try:
             await _until_signalled()
@@ -175,7 +203,16 @@ class ServiceRuntime(Generic[S, U]):
             await broker.stop()
             await self.dispose()
 
+    async def _observe_dead_letters(self, broker: RabbitBroker) -> None:
+        while True:
+            try:
+                await self.consumers.observe_dead_letters(broker)
+            except Exception as exc:  # the broker away: the gauges keep their last values
+                log.debug("%s: DLQ depths not read: %r", self.name, exc)
+            await asyncio.sleep(DLQ_OBSERVE_INTERVAL_S)
+
     async def run_relay(self) -> None:
+        serve_metrics(self.settings.metrics_port, _host())
         relay = self.relay()
         task = asyncio.create_task(relay.run())
         log.info("%s relay started", self.name)
@@ -211,7 +248,7 @@ class ServiceRuntime(Generic[S, U]):
         port = int(os.environ.get("PORT", "8000"))
         uvicorn.run(
             app_path,
-            host=os.environ.get("HOST", "127.0.0.1"),
+            host=_host(),
             port=port,
             log_config=None,
             access_log=False,
@@ -282,6 +319,11 @@ def every(
 
     job.__name__ = f"every_{int(seconds)}s_{task.__name__}"
     return job
+
+
+def _host() -> str:
+    """Where the process listens (its API, or its metrics): ``HOST``, else the loopback."""
+    return os.environ.get("HOST", "127.0.0.1")
 
 
 async def _until_signalled() -> None:

@@ -48,6 +48,11 @@ class ServiceSettings(BaseSettings):
     #: its age): touched every third of ``heartbeat_max_age_s`` while connected. Unset: none.
     heartbeat_file: Path | None = None
     heartbeat_max_age_s: float = Field(default=60.0, gt=0)
+    #: Where a worker or a relay serves its Prometheus metrics (``GET /metrics`` on ``HOST``);
+    #: unset: not served. An API serves them at ``/metrics`` on its own port.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    #: The OTLP/HTTP collector the traces go to (``http://collector:4318``); unset: no tracing.
+    otel_exporter_otlp_endpoint: str | None = None
     #: Whether the worker runs the service's scheduled jobs; false where one scheduler (a
     #: CronJob running the operator commands) does, so that they run once at any replica count.
     worker_schedulers: bool = True

@@ -1,4 +1,5 @@
-"""The FastAPI application every service builds: problems, auth, health, correlation, AsyncAPI."""
+"""The FastAPI application every service builds: problems, auth, health, correlation, AsyncAPI,
+metrics, traces and the access log."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.asyncapi import Document
 from shared.auth.tokens import TokenVerifier
 from shared.correlation import bind, new_id
+from shared.observability.http import instrument, telemetry_config
 from shared.openapi import document_problems
 from shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
 
@@ -226,12 +228,19 @@ def create_service_app(
             yield
         await runtime.dispose()
 
-    app = FastAPI(title=title, description=description, version=runtime.version, lifespan=_lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=runtime.version,
+        lifespan=_lifespan,
+        telemetry=telemetry_config(runtime.tracing),
+    )
     app.state.runtime = runtime
     app.state.token_verifier = TokenVerifier(settings.auth)
     install_problem_handlers(app)
     document_problems(app)
     app.add_middleware(MediaTypeMiddleware, routes=lambda: app.routes)
+    instrument(app)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(lambda: runtime.engine, settings.rabbitmq_url))
     for router in routers:

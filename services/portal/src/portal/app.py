@@ -1,4 +1,5 @@
-"""The portal's application: sessions, CSRF, security headers, the pages and their refusals."""
+"""The portal's application: sessions, CSRF, security headers, the pages and their refusals;
+its metrics, traces and access log as every API's (:mod:`shared.observability.http`)."""
 
 from __future__ import annotations
 
@@ -54,9 +55,12 @@ from portal.web import (
 )
 from shared.auth import TokenVerifier
 from shared.clock import Clock, ShiftedClock, SystemClock
+from shared.observability.http import instrument, telemetry_config
+from shared.observability.tracing import Tracing, current_trace_headers
 from shared.webapp import CorrelationMiddleware
 
 STATIC = Path(__file__).resolve().parent / "static"
+PORTAL_VERSION = "0.1.0"
 log = logging.getLogger(__name__)
 
 #: No script, style or frame from elsewhere; forms post here only.
@@ -99,22 +103,39 @@ def _clock(settings: PortalSettings) -> Clock:
     return ShiftedClock(settings.dev_clock_file) if settings.dev_clock_file else SystemClock()
 
 
+async def _send_trace(request: httpx.Request) -> None:
+    """A call to a service carries the page's trace context: the service's span is its child."""
+    headers = current_trace_headers()
+    if headers is not None:
+        request.headers.update(headers)
+
+
 def create_app(
     settings: PortalSettings | None = None,
     *,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
+    tracing: Tracing | None = None,
 ) -> FastAPI:
     """The portal; ``transports`` replaces how a service (or ``oidc``) is reached, for tests."""
     settings = settings or PortalSettings()
     clock = clock or _clock(settings)
     transports = transports or {}
+    tracing = tracing or Tracing.from_endpoint(
+        "portal",
+        PORTAL_VERSION,
+        settings.otel_exporter_otlp_endpoint,
+        environment=settings.platform_environment,
+    )
     timeout = httpx.Timeout(
         settings.service_timeout_s, connect=min(2.0, settings.service_timeout_s)
     )
+    hooks = {"request": [_send_trace]} if tracing.enabled else {}
 
     def http(name: str, base_url: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transports.get(name))
+        return httpx.AsyncClient(
+            base_url=base_url, timeout=timeout, transport=transports.get(name), event_hooks=hooks
+        )
 
     clients = Clients(
         membership=MembershipClient(http("membership", settings.membership_url)),
@@ -139,6 +160,7 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
         dependencies=[Depends(verify_csrf)],
+        telemetry=telemetry_config(tracing),
     )
     app.state.settings = settings
     app.state.clients = clients
@@ -159,6 +181,7 @@ def create_app(
         max_age=settings.session_lifetime_hours * 3600,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    instrument(app)
     app.add_middleware(CorrelationMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_refusals(app)

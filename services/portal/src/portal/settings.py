@@ -50,6 +50,10 @@ class PortalSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL"))
     log_json: bool = Field(default=True, validation_alias=AliasChoices("LOG_JSON"))
+    #: The OTLP/HTTP collector the portal's traces go to; unset: no tracing.
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
 
     @property
     def production(self) -> bool:

@@ -30,7 +30,9 @@ own. A partner never reads the internal exchange: it connects as described in
   Each consuming handler of a service has its own durable queue bound to the keys it needs.
 - Messages are persistent, `content_type` `application/json`. The AMQP properties mirror the
   envelope: `message_id`, `type` (= `event_type`), `correlation_id`, `app_id` (= `producer`),
-  `timestamp` (= `occurred_at`).
+  `timestamp` (= `occurred_at`). A message caused by a traced request or event carries its
+  W3C trace context in the headers `traceparent` (and `tracestate`): a consumer may continue
+  the trace, or ignore them.
 - Delivery is **at least once**: deduplicate on `message_id`. Order is not guaranteed across
   aggregates; within one aggregate use `aggregate_version` where given to ignore stale events.
 

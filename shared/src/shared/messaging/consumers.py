@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
 from faststream.rabbit import RabbitBroker
+from opentelemetry.trace import Tracer
 
 from shared.asyncapi import Consumed
 from shared.contracts.base import Event
@@ -39,6 +40,7 @@ from shared.messaging.subscriber import (
     connect,
 )
 from shared.messaging.topology import ConsumerQueue, Topology
+from shared.observability.metrics import DLQ_DEPTH
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
 
@@ -110,6 +112,11 @@ class EventConsumers(Generic[U]):
         if isinstance(broker, ConsumerBroker):
             await broker.drain()
 
+    async def observe_dead_letters(self, broker: RabbitBroker) -> None:
+        """Read the depth of each handler's DLQ into ``messaging_dlq_messages``."""
+        if isinstance(broker, ConsumerBroker):
+            await broker.observe_dead_letters()
+
     def topology(self, settings: ServiceSettings) -> Topology:
         delays = tuple(settings.consumer_retry_delays_ms)
         return Topology(
@@ -124,8 +131,15 @@ class EventConsumers(Generic[U]):
             ),
         )
 
-    def build_broker(self, settings: ServiceSettings, uow_factory: Callable[[], U]) -> RabbitBroker:
-        """The broker consuming every handler's queue once started."""
+    def build_broker(
+        self,
+        settings: ServiceSettings,
+        uow_factory: Callable[[], U],
+        *,
+        tracer: Tracer | None = None,
+    ) -> RabbitBroker:
+        """The broker consuming every handler's queue once started; with ``tracer``, each
+        delivery is applied in a span of it."""
         topology = self.topology(settings)
         subscribers = [
             QueueSubscriber(
@@ -137,6 +151,7 @@ class EventConsumers(Generic[U]):
                 stats=self.stats,
                 prefetch=settings.consumer_prefetch,
                 concurrency=settings.consumer_concurrency,
+                tracer=tracer,
             )
             for registration, queue in zip(self._registrations, topology.queues, strict=True)
         ]
@@ -197,6 +212,21 @@ class ConsumerBroker(RabbitBroker):
         """Take no more messages and finish applying those taken."""
         for subscriber in self._queue_subscribers:
             await subscriber.drain()
+
+    async def observe_dead_letters(self) -> None:
+        """Read the depth of each handler's DLQ (a passive declaration on a channel of its
+        own) into ``messaging_dlq_messages``, labelled by the handler's queue."""
+        if self._consuming is None:
+            return
+        channel = await self._consuming.channel()
+        try:
+            for subscriber in self._queue_subscribers:
+                declared = await channel.declare_queue(subscriber.queue.dlq, passive=True)
+                depth = declared.declaration_result.message_count or 0
+                DLQ_DEPTH.labels(subscriber.queue.name).set(depth)
+        finally:
+            if not channel.is_closed:
+                await channel.close()
 
     async def stop(
         self,

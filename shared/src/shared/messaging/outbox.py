@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
 from shared.correlation import current_causation_id, current_correlation_id
 from shared.messaging.tables import OUTBOX_CHANNEL
+from shared.observability.tracing import current_trace_headers
 
 # One statement, one round trip, whatever the number of rows: the rows travel as arrays, and the
 # relay is notified in the same statement (NOTIFY is delivered when the transaction commits).
@@ -22,6 +24,16 @@ _INSERT_AND_NOTIFY = (
     " SELECT id, routing_key, event_type, payload::jsonb"
     " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])"
     " AS r(id, routing_key, event_type, payload)"
+    f") SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
+)
+# The same, for rows written under a trace: their ``headers`` keep its context for the relay
+# (a row written under none leaves the column's default, ``{}``).
+_INSERT_TRACED_AND_NOTIFY = (
+    "WITH inserted AS ("
+    " INSERT INTO outbox (id, routing_key, event_type, payload, headers)"
+    " SELECT id, routing_key, event_type, payload::jsonb, COALESCE(headers::jsonb, '{}')"
+    " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
+    " AS r(id, routing_key, event_type, payload, headers)"
     f") SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
 )
 
@@ -67,15 +79,24 @@ def build_envelope(
 
 
 class OutboxWriter:
-    """Collects the events of one transaction and writes them as outbox rows before commit."""
+    """Collects the events of one transaction and writes them as outbox rows before commit.
+
+    Each row keeps the trace context current when its event was added (the request's or the
+    consumed event's span), so that the relay and the consumers carry the same trace on.
+    """
 
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock: Clock = clock or SystemClock()
         self._pending: list[tuple[Envelope, str]] = []
+        #: The rows' ``headers`` (JSON), by position in ``_pending``; empty: none was traced.
+        self._traces: dict[int, str] = {}
 
     def add(self, event: Event, aggregate: AggregateRef) -> Envelope:
         """Queue ``event`` about ``aggregate``; it occurs now, by the unit of work's clock."""
         envelope = build_envelope(event, aggregate=aggregate, occurred_at=self._clock.now())
+        trace = current_trace_headers()
+        if trace is not None:
+            self._traces[len(self._pending)] = json.dumps(trace)
         self._pending.append((envelope, event.routing_key()))
         return envelope
 
@@ -84,20 +105,25 @@ class OutboxWriter:
         if not self._pending:
             return
         pending = self._pending
-        await driver.execute(
-            _INSERT_AND_NOTIFY,
+        columns = (
             [envelope.message_id for envelope, _ in pending],
             [routing_key for _, routing_key in pending],
             [envelope.event_type for envelope, _ in pending],
             [envelope.model_dump_json() for envelope, _ in pending],
         )
-        self._pending.clear()
+        if self._traces:
+            traces = [self._traces.get(i) for i in range(len(pending))]
+            await driver.execute(_INSERT_TRACED_AND_NOTIFY, *columns, traces)
+        else:
+            await driver.execute(_INSERT_AND_NOTIFY, *columns)
+        self.discard()
 
     def discard(self) -> None:
         self._pending.clear()
+        self._traces.clear()
 
     def take(self) -> list[Envelope]:
         """The queued envelopes, removed (the in-memory unit of work's commit)."""
         taken = [envelope for envelope, _ in self._pending]
-        self._pending.clear()
+        self.discard()
         return taken

@@ -11,6 +11,12 @@ Failures are of two kinds. A message the broker refuses or returns (no queue bou
 key) is the row's fault: its ``attempts`` grow, its ``last_error`` is kept and it waits
 :func:`backoff_seconds` before the next try. A lost connection or a confirm that never comes is
 the broker's: the rows are left untouched (pending, no attempt counted) and the relay reconnects.
+
+It counts what it published and refused (``messaging_outbox_*_total``) and, every
+``backlog_interval_s``, how many rows are pending and the age of the oldest. A row written under
+a trace (its ``headers`` column holds a ``traceparent``) is published under a producer span,
+child of that context, whose own context travels in the message's headers (with no tracer, the
+stored context travels as it is).
 """
 
 from __future__ import annotations
@@ -28,10 +34,20 @@ import aio_pika
 import asyncpg
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
 from aio_pika.exceptions import AMQPError, ChannelInvalidStateError, DeliveryError
+from opentelemetry.trace import Tracer
 
 from shared.db import to_sync_url
 from shared.messaging.tables import OUTBOX_CHANNEL
 from shared.messaging.topology import Topology, declare_exchange
+from shared.observability.metrics import RelayMetrics
+from shared.observability.tracing import (
+    TRACEPARENT,
+    TRACESTATE,
+    context_of,
+    current_trace_headers,
+    failed_span,
+    publish_span,
+)
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -41,7 +57,8 @@ log = logging.getLogger(__name__)
 _CLAIM = """
 SELECT id, routing_key, event_type, payload::text AS payload, attempts,
        payload->>'correlation_id' AS correlation_id,
-       payload->>'occurred_at' AS occurred_at
+       payload->>'occurred_at' AS occurred_at,
+       headers->>'traceparent' AS traceparent, headers->>'tracestate' AS tracestate
 FROM outbox
 WHERE published_at IS NULL AND available_at <= now()
 ORDER BY created_at, id
@@ -58,6 +75,12 @@ FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS f(id, error, delay)
 WHERE o.id = f.id
 """
 _PURGE = "DELETE FROM outbox WHERE published_at < now() - make_interval(days => $1)"
+_BACKLOG = """
+SELECT count(*) AS pending,
+       COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest_age
+FROM outbox
+WHERE published_at IS NULL
+"""
 MAX_BACKOFF_S = 60.0
 #: A confirm not received within this time counts as a lost broker, not as a refused message.
 PUBLISH_TIMEOUT_S = 30.0
@@ -93,9 +116,12 @@ class OutboxRelay:
         batch_size: int | None = None,
         poll_interval_s: float | None = None,
         retention_days: int = 7,
+        tracer: Tracer | None = None,
+        backlog_interval_s: float = 10.0,
     ) -> None:
         """The relay of the service ``settings`` describe; ``batch_size`` and
-        ``poll_interval_s`` default to its ``RELAY_*`` settings."""
+        ``poll_interval_s`` default to its ``RELAY_*`` settings. With ``tracer``, each row
+        written under a trace is published in a span of it."""
         self._dsn = to_sync_url(settings.database_url)
         self._amqp_url = settings.rabbitmq_url
         self._topology = topology
@@ -103,6 +129,9 @@ class OutboxRelay:
         self._batch_size = batch_size or settings.relay_batch_size
         self._poll_interval_s = poll_interval_s or settings.relay_poll_interval_s
         self._retention_days = retention_days
+        self._tracer = tracer
+        self._backlog_interval_s = backlog_interval_s
+        self._metrics = RelayMetrics.of(app_id)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         #: One connection of its own: a pool would reset it (a round trip) after every batch.
@@ -119,10 +148,14 @@ class OutboxRelay:
         """Relay until :meth:`stop`; survives the broker or the database going away."""
         await self._open_database()
         last_purge = 0.0
+        last_backlog = -self._backlog_interval_s
         loop = asyncio.get_running_loop()
         try:
             while not self._stopping.is_set():
                 try:
+                    if loop.time() - last_backlog >= self._backlog_interval_s:
+                        last_backlog = loop.time()
+                        await self.observe_backlog()
                     await self._ensure_broker()
                     published = await self.relay_once()
                     if loop.time() - last_purge > 3600:
@@ -225,6 +258,15 @@ class OutboxRelay:
     async def _purge(self) -> None:
         await (await self._database()).execute(_PURGE, self._retention_days)
 
+    async def observe_backlog(self) -> tuple[int, float]:
+        """Count the pending rows and the age of the oldest into the relay's gauges."""
+        row = await (await self._database()).fetchrow(_BACKLOG)
+        assert row is not None
+        pending, oldest_age = int(row["pending"]), float(row["oldest_age"])
+        self._metrics.pending.set(pending)
+        self._metrics.oldest_age.set(oldest_age)
+        return pending, oldest_age
+
     # -- one batch ---------------------------------------------------------------------------
 
     async def relay_once(self) -> int:
@@ -269,6 +311,9 @@ class OutboxRelay:
         self.stats.published += len(published)
         self.stats.failed += len(failed_ids)
         self.stats.batches += 1
+        self._metrics.published.inc(len(published))
+        if failed_ids:
+            self._metrics.failed.inc(len(failed_ids))
         if broker_lost is not None:
             raise broker_lost
         return len(published)
@@ -282,23 +327,47 @@ class OutboxRelay:
         """
 
     async def _publish(self, row: asyncpg.Record) -> None:
+        if self._tracer is None or (parent := context_of(row)) is None:
+            await self._send(build_message(row, self._app_id, _stored_trace(row)), row)
+            return
+        with publish_span(self._tracer, row["routing_key"], str(row["id"]), parent) as span:
+            try:
+                await self._send(build_message(row, self._app_id, current_trace_headers()), row)
+            except Exception as exc:
+                failed_span(span, exc)
+                raise
+
+    async def _send(self, message: aio_pika.Message, row: asyncpg.Record) -> None:
         assert self._exchange is not None
         await self._exchange.publish(
-            build_message(row, self._app_id),
+            message,
             routing_key=row["routing_key"],
             mandatory=True,
             timeout=PUBLISH_TIMEOUT_S,
         )
 
 
-def build_message(row: Mapping[str, Any], app_id: str) -> aio_pika.Message:
+def _stored_trace(row: Mapping[str, Any]) -> dict[str, str] | None:
+    if row.get(TRACEPARENT) is None:
+        return None
+    headers = {TRACEPARENT: row[TRACEPARENT]}
+    if row.get(TRACESTATE) is not None:
+        headers[TRACESTATE] = row[TRACESTATE]
+    return headers
+
+
+def build_message(
+    row: Mapping[str, Any], app_id: str, headers: Mapping[str, str] | None = None
+) -> aio_pika.Message:
     """The persistent AMQP message of a claimed outbox row; its body is the stored envelope.
 
     Its properties mirror the envelope as ``docs/events.md`` promises; the version travels in
-    the routing key (``v<major>``) and the body, so no header table is encoded per message.
+    the routing key (``v<major>``) and the body. Its only headers are the trace context of a
+    row written under a trace (W3C ``traceparent``/``tracestate``).
     """
     return aio_pika.Message(
         body=row["payload"].encode(),
+        headers=dict(headers) if headers else None,
         content_type="application/json",
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         message_id=str(row["id"]),

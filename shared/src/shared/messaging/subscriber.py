@@ -17,6 +17,11 @@ Failures: a message whose handler raises is republished (publisher confirms) to 
 with its attempt count in ``x-attempt``, or after ``max_attempts`` to the queue's DLQ, and only
 then acknowledged; one that cannot be decoded goes to the DLQ at once. If even the republish
 fails, the message is handed back to the broker (nack) to come again.
+
+Observability: each queue's outcomes, failures, retries, DLQ moves and handling time are
+Prometheus series (:mod:`shared.observability.metrics`, label children resolved once per
+queue); with a tracer, each delivery is applied in a consumer span, child of the trace context
+its headers carry (:mod:`shared.observability.tracing`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import asyncio
 import contextlib
 import enum
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -36,6 +42,7 @@ from aio_pika.abc import (
     AbstractQueue,
     AbstractRobustConnection,
 )
+from opentelemetry.trace import Span, Tracer
 from pydantic import ValidationError
 
 from shared.contracts.base import Event
@@ -44,6 +51,8 @@ from shared.contracts.registry import REGISTRY, UnknownEventError
 from shared.correlation import bind
 from shared.messaging import inbox, versions
 from shared.messaging.topology import ConsumerQueue, Topology
+from shared.observability.metrics import QueueMetrics
+from shared.observability.tracing import consumer_span, failed_span
 from shared.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -60,6 +69,7 @@ RECONNECT_INTERVAL_S = 1.0
 PUBLISH_TIMEOUT_S = 30.0
 #: How long stopping waits for the messages being applied (then their transactions roll back).
 STOP_GRACE_S = 10.0
+_UNTRACED = contextlib.nullcontext(None)
 
 U = TypeVar("U", bound=UnitOfWork)
 
@@ -84,7 +94,10 @@ class QueueSubscriber(Generic[U]):
     stats: ConsumerStats
     prefetch: int
     concurrency: int = 1
+    #: Each delivery is applied in a span of this tracer; ``None``: tracing is off.
+    tracer: Tracer | None = None
 
+    _metrics: QueueMetrics = field(init=False)
     _channel: AbstractChannel | None = field(init=False, default=None)
     _publisher: AbstractChannel | None = field(init=False, default=None)
     _amqp_queue: AbstractQueue | None = field(init=False, default=None)
@@ -99,6 +112,7 @@ class QueueSubscriber(Generic[U]):
     def __post_init__(self) -> None:
         self._slots = asyncio.Semaphore(max(1, self.concurrency))
         self._idle.set()
+        self._metrics = QueueMetrics.of(self.queue.name)
 
     async def start(self, connection: AbstractRobustConnection, publisher: AbstractChannel) -> None:
         """Declare the queue (as the topology does) and consume it."""
@@ -209,18 +223,33 @@ class QueueSubscriber(Generic[U]):
         self, message: AbstractIncomingMessage, envelope: Envelope, event: Event
     ) -> None:
         bind(envelope.correlation_id, str(envelope.message_id))
-        try:
-            outcome = await self.apply(event, envelope)
-        except Exception as exc:
-            await self._failed(message, envelope, exc)
-            return
-        if outcome is Outcome.APPLIED:
-            self.stats.applied += 1
-        elif outcome is Outcome.STALE:
-            self.stats.stale += 1
-        else:
-            self.stats.duplicates += 1
-        await message.ack()
+        metrics = self._metrics
+        started = time.perf_counter()
+        span: Span | None
+        with (
+            _UNTRACED
+            if self.tracer is None
+            else consumer_span(self.tracer, self.queue.name, message, envelope)
+        ) as span:
+            try:
+                outcome = await self.apply(event, envelope)
+            except Exception as exc:
+                metrics.failed.inc()
+                if span is not None:
+                    failed_span(span, exc)
+                await self._failed(message, envelope, exc)
+            else:
+                if outcome is Outcome.APPLIED:
+                    self.stats.applied += 1
+                    metrics.applied.inc()
+                elif outcome is Outcome.STALE:
+                    self.stats.stale += 1
+                    metrics.stale.inc()
+                else:
+                    self.stats.duplicates += 1
+                    metrics.duplicate.inc()
+                await message.ack()
+        metrics.handling.observe(time.perf_counter() - started)
 
     async def apply(self, event: Event, envelope: Envelope) -> Outcome:
         """Apply once, unless the inbox saw it before or the projection has a newer version."""
@@ -266,6 +295,7 @@ class QueueSubscriber(Generic[U]):
             )
             if await self._republish(message, self.queue.dlq, attempt, error):
                 self.stats.dead_lettered += 1
+                self._metrics.dead_lettered.inc()
             return
         log.warning(
             "%s: %s %s failed (attempt %d), will retry: %s",
@@ -278,6 +308,7 @@ class QueueSubscriber(Generic[U]):
         retry = self.queue.retry_queue_for_attempt(attempt)
         if await self._republish(message, retry, attempt + 1, error):
             self.stats.retried += 1
+            self._metrics.retried.inc()
 
     async def _park_undecodable(self, message: AbstractIncomingMessage, error: str) -> None:
         log.error(
@@ -287,8 +318,10 @@ class QueueSubscriber(Generic[U]):
             self.queue.dlq,
             error,
         )
+        self._metrics.failed.inc()
         if await self._republish(message, self.queue.dlq, _attempt(message), error):
             self.stats.dead_lettered += 1
+            self._metrics.dead_lettered.inc()
 
     async def _republish(
         self, message: AbstractIncomingMessage, queue: str, attempt: int, error: str

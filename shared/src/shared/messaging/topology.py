@@ -9,6 +9,11 @@
 - the partner exchange ``<ns>.partners`` (topic), where the exchange service publishes the
   partner events, with its own journal ``<ns>.partners.journal``; each partner's queue
   ``<ns>.partner.<name>`` is bound to it (``services/exchange``).
+
+Every queue is a quorum queue, named so in its own arguments (``x-queue-type``) rather than left
+to the virtual host's default: replicated, and the same on a development broker as in production.
+A broker holding a classic queue of one of these names refuses the declaration
+(``PRECONDITION_FAILED``): delete that queue once (README, Observability and operations).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from aio_pika.abc import AbstractChannel, AbstractExchange
 #: (a crash loop) before dead-lettering it; failures the consumer sees go through retry queues.
 QUORUM_DELIVERY_LIMIT = 20
 JOURNAL_MAX_LENGTH = 100_000
+QUORUM: dict[str, Any] = {"x-queue-type": "quorum"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class ConsumerQueue:
 
     def main_arguments(self, dead_letter_exchange: str) -> dict[str, Any]:
         return {
-            "x-queue-type": "quorum",
+            **QUORUM,
             "x-dead-letter-exchange": dead_letter_exchange,
             "x-dead-letter-routing-key": self.dlq,
             "x-delivery-limit": QUORUM_DELIVERY_LIMIT,
@@ -94,7 +100,7 @@ async def declare_exchange(channel: AbstractChannel, topology: Topology) -> Abst
         journal = await channel.declare_queue(
             topology.journal,
             durable=True,
-            arguments={"x-max-length": JOURNAL_MAX_LENGTH, "x-overflow": "drop-head"},
+            arguments={**QUORUM, "x-max-length": JOURNAL_MAX_LENGTH, "x-overflow": "drop-head"},
         )
         await journal.bind(exchange, routing_key="#")
     return exchange
@@ -114,15 +120,14 @@ async def declare_topology(channel: AbstractChannel, topology: Topology) -> None
         )
         for key in queue.routing_keys:
             await main.bind(exchange, routing_key=key)
-        dlq = await channel.declare_queue(
-            queue.dlq, durable=True, arguments={"x-queue-type": "quorum"}
-        )
+        dlq = await channel.declare_queue(queue.dlq, durable=True, arguments=QUORUM)
         await dlq.bind(dlx, routing_key=queue.dlq)
         for delay in queue.retry_delays_ms:
             await channel.declare_queue(
                 queue.retry_queue(delay),
                 durable=True,
                 arguments={
+                    **QUORUM,
                     "x-message-ttl": delay,
                     "x-dead-letter-exchange": "",
                     "x-dead-letter-routing-key": queue.name,

@@ -33,9 +33,11 @@ class ServersUnavailableError(RuntimeError):
 
 @dataclass
 class BrokerControl:
-    """Disturbs the broker for fault tests: drop every connection, or restart the server."""
+    """Disturbs the broker for fault tests (drop every connection, restart the server) and
+    reads what AMQP does not tell (the type of each queue)."""
 
-    run: Callable[[list[str]], None]
+    #: Runs a ``rabbitmqctl`` command line where the broker runs; returns its output.
+    run: Callable[[list[str]], str]
 
     def drop_connections(self) -> None:
         self.run(["rabbitmqctl", "close_all_connections", "fault injected by a test"])
@@ -49,6 +51,16 @@ class BrokerControl:
         """Leave the broker up whatever a fault test did (``start_app`` is idempotent)."""
         self.run(["rabbitmqctl", "start_app"])
         self.run(["rabbitmqctl", "await_startup"])
+
+    def queue_types(self, prefix: str) -> dict[str, str]:
+        """The type (``classic``, ``quorum``...) of each queue whose name starts with ``prefix``."""
+        listed = self.run(["rabbitmqctl", "-q", "list_queues", "name", "type"])
+        types = {}
+        for line in listed.splitlines():
+            name, _, kind = line.partition("\t")
+            if name.startswith(prefix):
+                types[name] = kind.strip()
+        return types
 
 
 @dataclass
@@ -123,8 +135,8 @@ def _docker_answers() -> bool:
         return False
 
 
-def _local_control(args: list[str]) -> None:
-    subprocess.run(args, check=True, capture_output=True, timeout=120)
+def _local_control(args: list[str]) -> str:
+    return subprocess.run(args, check=True, capture_output=True, timeout=120, text=True).stdout
 
 
 def _from_containers() -> TestServers:
@@ -136,10 +148,11 @@ def _from_containers() -> TestServers:
     rabbit = RabbitMqContainer("rabbitmq:3.13-alpine")
     rabbit.start()
 
-    def control(args: list[str]) -> None:
+    def control(args: list[str]) -> str:
         code, output = rabbit.exec(args)
         if code != 0:
             raise RuntimeError(output)
+        return output.decode() if isinstance(output, bytes) else str(output)
 
     host = postgres.get_container_host_ip()
     servers = TestServers(

@@ -1,0 +1,1 @@
+"""Metrics (Prometheus), traces (OpenTelemetry) and the access log of every process."""
