@@ -7,6 +7,12 @@ A service declares its handlers once::
     @consumers.on(MembershipApproved)
     async def on_membership_approved(event, envelope, uow): ...
 
+or, for a handler that takes many deliveries in one transaction
+(:mod:`shared.messaging.batches`)::
+
+    @consumers.on_batch(MembershipRenewalRequested, max_batch=200)
+    async def on_membership_renewal_requested(deliveries, uow): ...
+
 and :meth:`EventConsumers.build_broker` gives the broker that consumes their queues (one
 durable quorum queue per handler). Each delivery runs in one transaction: inbox claim, version
 guard, handler, outbox rows, commit; the message is acknowledged only after that. A failure is
@@ -30,6 +36,7 @@ from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExcha
 from shared.asyncapi import envelope_of
 from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
+from shared.messaging.batches import BatchHandler, BatchSubscriber, Delivery
 from shared.messaging.subscriber import (
     ATTEMPT_HEADER,
     ERROR_HEADER,
@@ -48,6 +55,7 @@ __all__ = [
     "ORIGIN_HEADER",
     "ConsumerBroker",
     "ConsumerStats",
+    "Delivery",
     "EventConsumers",
     "Outcome",
     "Registration",
@@ -83,6 +91,9 @@ class Registration(Generic[U]):
     #: Handlers feeding one projection share its name: an event older than one applied to it
     #: for the same aggregate is dropped (:mod:`shared.messaging.versions`).
     projection: str | None = None
+    #: A handler of batches (``handler`` then applies one delivery through it).
+    batch: BatchHandler[U] | None = None
+    max_batch: int = 1
 
 
 class EventConsumers(Generic[U]):
@@ -100,6 +111,26 @@ class EventConsumers(Generic[U]):
         def register(fn: Handler[U]) -> Handler[U]:
             self._registrations.append(
                 Registration(model, name or handler_name(model), fn, projection)
+            )
+            return fn
+
+        return register
+
+    def on_batch(
+        self, model: type[Event], *, max_batch: int, name: str | None = None
+    ) -> Callable[[BatchHandler[U]], BatchHandler[U]]:
+        """Register a handler of up to ``max_batch`` deliveries at once, in one transaction
+        (:mod:`shared.messaging.batches`)."""
+        if max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
+
+        def register(fn: BatchHandler[U]) -> BatchHandler[U]:
+            async def one(event: Any, envelope: Envelope, uow: U) -> None:
+                await fn([Delivery(event, envelope)], uow)
+
+            one.__doc__ = fn.__doc__
+            self._registrations.append(
+                Registration(model, name or handler_name(model), one, batch=fn, max_batch=max_batch)
             )
             return fn
 
@@ -129,16 +160,7 @@ class EventConsumers(Generic[U]):
         document shows)."""
         topology = self.topology(settings)
         subscribers = [
-            QueueSubscriber(
-                registration=registration,
-                queue=queue,
-                topology=topology,
-                uow_factory=uow_factory,
-                max_attempts=settings.consumer_max_attempts,
-                stats=self.stats,
-                prefetch=settings.consumer_prefetch,
-                concurrency=settings.consumer_concurrency,
-            )
+            _subscriber(registration, queue, topology, uow_factory, settings, self.stats)
             for registration, queue in zip(self._registrations, topology.queues, strict=True)
         ]
         broker = ConsumerBroker(settings.rabbitmq_url, self.service, subscribers)
@@ -158,6 +180,37 @@ class EventConsumers(Generic[U]):
                 description=(registration.handler.__doc__ or "").strip() or None,
             )(_documented(registration.model))
         return broker
+
+
+def _subscriber(
+    registration: Registration[U],
+    queue: ConsumerQueue,
+    topology: Topology,
+    uow_factory: Callable[[], U],
+    settings: ServiceSettings,
+    stats: ConsumerStats,
+) -> QueueSubscriber[U]:
+    common: dict[str, Any] = {
+        "registration": registration,
+        "queue": queue,
+        "topology": topology,
+        "uow_factory": uow_factory,
+        "max_attempts": settings.consumer_max_attempts,
+        "stats": stats,
+    }
+    if registration.batch is None:
+        return QueueSubscriber(
+            **common,
+            prefetch=settings.consumer_prefetch,
+            concurrency=settings.consumer_concurrency,
+        )
+    # a full batch may arrive while the previous one is applied
+    return BatchSubscriber(
+        **common,
+        prefetch=max(settings.consumer_prefetch, 2 * registration.max_batch),
+        batch_handler=registration.batch,
+        max_batch=registration.max_batch,
+    )
 
 
 class ConsumerBroker(RabbitBroker):

@@ -9,15 +9,19 @@ date's row, then the numbering counters, then the invoice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from billing.domain.auditorium import auditorium_line, cancelled_before_its_day
 from billing.domain.money import ZERO
 from billing.repositories.records import AuditoriumDate, AuditoriumRecord, CustomerRecord
-from billing.use_cases.invoices import IssueRequest, issue_credit_note, issue_invoice
+from billing.use_cases.invoices import issue_credit_note
+from billing.use_cases.issuing import IssueRequest, issue_invoice
 from billing.use_cases.ports import BillingWork
 from shared.contracts.membership import CustomerDetails
+from shared.messaging.batches import Delivery
 
 #: Who issues the credit notes of dates cancelled in time (``created_by``).
 BY = "billing:B3"
@@ -42,7 +46,12 @@ def details_of(customer: CustomerRecord) -> CustomerDetails:
     )
 
 
-async def _invoice(uow: BillingWork, row: AuditoriumRecord, customer: CustomerRecord) -> None:
+async def _invoice(
+    uow: BillingWork,
+    row: AuditoriumRecord,
+    customer: CustomerRecord,
+    caused_by: Delivery[Any] | None = None,
+) -> None:
     assert row.amount is not None
     invoice_id, _issued = await issue_invoice(
         uow,
@@ -58,6 +67,7 @@ async def _invoice(uow: BillingWork, row: AuditoriumRecord, customer: CustomerRe
                     row.resource_name, row.booked_on, row.starts_at, row.ends_at, row.amount
                 )
             ],
+            caused_by=caused_by,
         ),
     )
     await uow.auditorium.set_invoice(row.booking_id, invoice_id)
@@ -112,14 +122,21 @@ async def record_auditorium_cancelled(
     await uow.auditorium.set_credit_note(row.booking_id, note.id)
 
 
-async def invoice_waiting_dates(uow: BillingWork, customer: CustomerDetails) -> int:
-    """B3: the dates of a structure billing did not know, invoiced now that it does; returns
-    how many. Called before the membership event's own invoice (the dates' rows are locked
-    before the numbering counter, as in the booking handlers)."""
-    waiting = [r for r in await uow.auditorium.waiting_of(customer.siren) if _to_invoice(r)]
-    if not waiting:
-        return 0
-    known = await uow.projections.upsert_customer(customer, uow.clock.now())
+async def invoice_waiting_dates(uow: BillingWork, requests: Sequence[IssueRequest]) -> int:
+    """B3: the dates of the structures the requests name that billing did not know, invoiced
+    now that it does (to the first request naming each); returns how many. Called before the
+    requests' own invoices (the dates' rows are locked before the numbering counter, as in the
+    booking handlers)."""
+    first: dict[str, IssueRequest] = {}
+    for request in requests:
+        first.setdefault(request.customer.siren, request)
+    waiting = [r for r in await uow.auditorium.waiting_of(list(first)) if _to_invoice(r)]
+    known: dict[str, CustomerRecord] = {}
     for row in waiting:
-        await _invoice(uow, row, known)
+        request = first[row.siren]
+        if row.siren not in known:
+            known[row.siren] = await uow.projections.upsert_customer(
+                request.customer, uow.clock.now()
+            )
+        await _invoice(uow, row, known[row.siren], request.caused_by)
     return len(waiting)
