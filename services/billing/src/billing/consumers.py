@@ -16,11 +16,11 @@ from billing.domain.invoices import InvoiceKind, dues_line
 from billing.repositories.records import AuditoriumDate
 from billing.unit_of_work import BillingUnitOfWork
 from billing.use_cases.auditorium import (
-    invoice_waiting_dates,
+    issue_with_waiting_dates,
     record_auditorium_booked,
     record_auditorium_cancelled,
 )
-from billing.use_cases.issuing import IssueRequest, issue_invoices
+from billing.use_cases.issuing import IssueRequest
 from billing.use_cases.ports import BillingWork
 from billing.use_cases.projections import record_membership_activated, record_membership_lapsed
 from shared.contracts import (
@@ -69,10 +69,8 @@ def _dues(
 
 async def _issue_dues(uow: BillingWork, requests: list[IssueRequest]) -> None:
     """F1: the one dues invoice of each subject (a membership or an upgrade), whatever the
-    number of deliveries; and first the auditorium dates of the structures that waited for
-    them (B3)."""
-    await invoice_waiting_dates(uow, requests)
-    await issue_invoices(uow, requests)
+    number of deliveries; with the auditorium dates of the structures that waited (B3)."""
+    await issue_with_waiting_dates(uow, requests)
 
 
 @consumers.on_batch(MembershipApproved, max_batch=DUES_BATCH)

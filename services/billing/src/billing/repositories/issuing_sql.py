@@ -190,6 +190,7 @@ UPSERT_CUSTOMERS = sa.text(
     f" SELECT c.*, CAST(:updated_at AS timestamptz)"
     f" FROM {_unnest(_CUSTOMER_COLUMNS, _CUSTOMER_TYPES)}"
     f" AS c({', '.join(_CUSTOMER_COLUMNS.split())})"
+    " ORDER BY c.siren"  # the rows locked in one order, whoever writes them
     " ON CONFLICT (siren) DO UPDATE SET siret = EXCLUDED.siret,"
     " legal_name = EXCLUDED.legal_name, address_line = EXCLUDED.address_line,"
     " postal_code = EXCLUDED.postal_code, city = EXCLUDED.city,"
