@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
+from billing.documents.sources import seller_of
 from billing.domain import fec
 from billing.domain.invoices import DUES_KINDS, InvoiceKind, Line, due_date, total_of
 from billing.domain.mentions import Customer
@@ -135,6 +136,7 @@ async def _drafts(uow: BillingWork, requests: Sequence[IssueRequest]) -> list[_D
     now, today = uow.clock.now(), uow.clock.today()
     due_on = due_date(today, uow.settings.invoicing.payment_terms_days)
     drafts = []
+    seller = seller_of(uow.settings)
     known = await _customers(uow, [r.customer for r in requests])
     for request, customer in zip(requests, known, strict=True):
         c = request.customer
@@ -162,7 +164,7 @@ async def _drafts(uow: BillingWork, requests: Sequence[IssueRequest]) -> list[_D
             total=total_of(request.lines),
             created_at=now,
         )
-        source = invoice_source(uow.settings, invoice, request.lines, customer)
+        source = invoice_source(uow.settings, invoice, request.lines, customer, seller)
         drafts.append(_Draft(request, invoice, source))
     return drafts
 
