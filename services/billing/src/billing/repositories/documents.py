@@ -6,13 +6,13 @@ written in the transaction that issues it, its file once, the first writer's kep
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
 import sqlalchemy as sa
+from pydantic_core import to_json
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -145,7 +145,8 @@ class DocumentRepository:
                 "issued_on": [x.issued_on for x in sources],
                 "public_body": [x.public_body for x in sources],
                 "awaiting_references": [x.awaiting_references for x in sources],
-                "source": [json.dumps(x.source, ensure_ascii=False) for x in sources],
+                # JSON as pydantic writes it (UTF-8, the jsonb reads it the same as json's)
+                "source": [to_json(x.source).decode() for x in sources],
                 "created_at": [x.created_at for x in sources],
             },
         )
