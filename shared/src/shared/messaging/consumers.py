@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
@@ -160,9 +160,19 @@ class EventConsumers(Generic[U]):
         document shows)."""
         topology = self.topology(settings)
         subscribers = [
-            _subscriber(registration, queue, topology, uow_factory, settings, self.stats)
+            QueueSubscriber(
+                registration=registration,
+                queue=queue,
+                topology=topology,
+                uow_factory=uow_factory,
+                max_attempts=settings.consumer_max_attempts,
+                stats=self.stats,
+                prefetch=settings.consumer_prefetch,
+                concurrency=settings.consumer_concurrency,
+            )
             for registration, queue in zip(self._registrations, topology.queues, strict=True)
         ]
+        subscribers = [_batched(subscriber) for subscriber in subscribers]
         broker = ConsumerBroker(settings.rabbitmq_url, self.service, subscribers)
         exchange = RabbitExchange(topology.exchange, type=ExchangeType.TOPIC, durable=True)
         for subscriber in subscribers:
@@ -182,34 +192,16 @@ class EventConsumers(Generic[U]):
         return broker
 
 
-def _subscriber(
-    registration: Registration[U],
-    queue: ConsumerQueue,
-    topology: Topology,
-    uow_factory: Callable[[], U],
-    settings: ServiceSettings,
-    stats: ConsumerStats,
-) -> QueueSubscriber[U]:
-    common: dict[str, Any] = {
-        "registration": registration,
-        "queue": queue,
-        "topology": topology,
-        "uow_factory": uow_factory,
-        "max_attempts": settings.consumer_max_attempts,
-        "stats": stats,
-    }
+def _batched(subscriber: QueueSubscriber[U]) -> QueueSubscriber[U]:
+    """The subscriber of a batch handler's queue: the same, taking batches."""
+    registration = subscriber.registration
     if registration.batch is None:
-        return QueueSubscriber(
-            **common,
-            prefetch=settings.consumer_prefetch,
-            concurrency=settings.consumer_concurrency,
-        )
+        return subscriber
+    same = {f.name: getattr(subscriber, f.name) for f in fields(subscriber) if f.init}
     # a full batch may arrive while the previous one is applied
+    same["prefetch"] = max(subscriber.prefetch, 2 * registration.max_batch)
     return BatchSubscriber(
-        **common,
-        prefetch=max(settings.consumer_prefetch, 2 * registration.max_batch),
-        batch_handler=registration.batch,
-        max_batch=registration.max_batch,
+        **same, batch_handler=registration.batch, max_batch=registration.max_batch
     )
 
 
