@@ -9,8 +9,9 @@ locks it holds until then) is paid once per batch: a service whose handler seria
 lock (billing's invoice counter, F2) applies a burst of events at the rate of its statements,
 not of its commits.
 
-One batch at a time per queue and process, in the order of arrival: the events of one
-aggregate keep the queue's order, as with a one-at-a-time handler. A batch that fails is
+Up to two batches at a time per queue and process (one's Python overlapping the other's
+statements), never two holding events of one aggregate: the events of one aggregate are
+applied in the queue's order, as with a one-at-a-time handler. A batch that fails is
 applied again one delivery at a time, each in its own transaction as
 :class:`~shared.messaging.subscriber.QueueSubscriber` applies it: only the delivery that fails
 is retried, then parked in the DLQ; the others are applied. Batches do not take a projection's
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -82,18 +83,52 @@ async def apply_batch(
 
 
 Taken = tuple[AbstractIncomingMessage, tuple[Envelope, Event] | str]
+T = TypeVar("T")
+#: Batches of one queue applied at once by one process.
+AT_ONCE = 2
+
+
+def take_batch(
+    buffer: Sequence[T], busy: Set[str], max_batch: int, key_of: Callable[[T], str | None]
+) -> tuple[list[T], list[T]]:
+    """(taken, kept): the first ``max_batch`` items of ``buffer`` that are not of an aggregate
+    in ``busy`` (being applied), nor behind one of their aggregate that is kept; the kept ones
+    in their order. Items without an aggregate (``key_of`` None) are never held back."""
+    held = set(busy)
+    taken: list[T] = []
+    kept: list[T] = []
+    for item in buffer:
+        key = key_of(item)
+        if len(taken) < max_batch and (key is None or key not in held):
+            taken.append(item)
+        else:
+            kept.append(item)
+            if key is not None:
+                held.add(key)
+    return taken, kept
+
+
+def _aggregate(item: Taken) -> str | None:
+    decoded = item[1]
+    return decoded[0].aggregate_id if isinstance(decoded, tuple) else None
 
 
 @dataclass
 class BatchSubscriber(QueueSubscriber[U]):
-    """A queue whose handler takes batches: what arrives waits in a buffer, and one task
-    applies it, ``max_batch`` at a time, while deliveries go on arriving (up to the prefetch)."""
+    """A queue whose handler takes batches: what arrives waits in a buffer, and up to
+    ``at_once`` tasks apply it, ``max_batch`` deliveries at a time, while deliveries go on
+    arriving (up to the prefetch). Two batches applied at once never hold deliveries of one
+    aggregate: one batch's Python overlaps the other's statements, the order of an aggregate's
+    events is kept."""
 
     batch_handler: BatchHandler[U] | None = None
     max_batch: int = 100
+    at_once: int = AT_ONCE
 
     _buffer: list[Taken] = field(init=False, default_factory=list)
-    _runner: asyncio.Task[None] | None = field(init=False, default=None)
+    #: The aggregates of each batch being applied.
+    _busy: dict[int, set[str]] = field(init=False, default_factory=dict)
+    _runners: set[asyncio.Task[None]] = field(init=False, default_factory=set)
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
         try:
@@ -101,21 +136,35 @@ class BatchSubscriber(QueueSubscriber[U]):
         except (ValidationError, UnknownEventError, ValueError) as exc:
             decoded = f"undecodable: {exc}"
         self._buffer.append((message, decoded))
-        if self._runner is None or self._runner.done():
+        if len(self._runners) < max(1, self.at_once):
             task = asyncio.create_task(self._run())
-            self._runner = task
+            self._runners.add(task)
             self._in_flight.add(task)
             self._idle.clear()
-            task.add_done_callback(lambda done: self._finished(None, done))
+            task.add_done_callback(self._runner_done)
+
+    def _runner_done(self, task: asyncio.Task[None]) -> None:
+        self._runners.discard(task)
+        self._finished(None, task)
 
     async def _run(self) -> None:
-        while self._buffer and not self._stopping:
-            taken, self._buffer = self._buffer[: self.max_batch], self._buffer[self.max_batch :]
-            try:
-                await self._apply_taken(taken)
-            except Exception:
-                # the channel went away under it (ack, nack): the broker delivers them again
-                log.exception("%s: a batch of %d not settled", self.queue.name, len(taken))
+        me = id(asyncio.current_task())
+        try:
+            while not self._stopping:
+                busy = set().union(*self._busy.values())
+                taken, self._buffer = take_batch(self._buffer, busy, self.max_batch, _aggregate)
+                if not taken:
+                    return  # what is left waits for a batch being applied: its runner takes it
+                self._busy[me] = {k for k in map(_aggregate, taken) if k is not None}
+                try:
+                    await self._apply_taken(taken)
+                except Exception:
+                    # the channel went away under it (ack, nack): the broker delivers it again
+                    log.exception("%s: a batch of %d not settled", self.queue.name, len(taken))
+                finally:
+                    del self._busy[me]
+        finally:
+            self._busy.pop(me, None)
 
     async def _apply_taken(self, taken: list[Taken]) -> None:
         good: list[tuple[AbstractIncomingMessage, Envelope, Event]] = []
