@@ -165,12 +165,27 @@ from billing.consumers import (  # noqa: E402
 from billing.repositories.records import InvoiceFilter, InvoiceRecord  # noqa: E402
 from billing.service import BillingRuntime  # noqa: E402
 from shared.contracts import Envelope, Event  # noqa: E402
+from shared.messaging.batches import Delivery  # noqa: E402
 from shared.messaging.outbox import AggregateRef, build_envelope  # noqa: E402
 
+
+def delivery_of(event: Event) -> Delivery[Any]:
+    return Delivery(event, envelope_of(event))
+
+
+def one_by_one(batch: Any) -> Any:
+    """A batch handler applying one delivery, as the kit's fallback does."""
+
+    async def one(event: Event, envelope: Envelope, uow: Any) -> None:
+        await batch([Delivery(event, envelope)], uow)
+
+    return one
+
+
 HANDLERS: dict[type[Event], Any] = {
-    MembershipApproved: on_membership_approved,
-    MembershipRenewalRequested: on_membership_renewal_requested,
-    PlanUpgradeRequested: on_plan_upgrade_requested,
+    MembershipApproved: one_by_one(on_membership_approved),
+    MembershipRenewalRequested: one_by_one(on_membership_renewal_requested),
+    PlanUpgradeRequested: one_by_one(on_plan_upgrade_requested),
     MembershipActivated: on_membership_activated,
     MembershipLapsed: on_membership_lapsed,
     AuditoriumBooked: on_auditorium_booked,
@@ -187,6 +202,19 @@ async def deliver(billing: BillingRuntime, event: Event) -> None:
     """What the consumer does with one delivery, without the broker (nor its inbox)."""
     async with billing.transaction() as uow:
         await HANDLERS[type(event)](event, envelope_of(event), uow)
+
+
+async def deliver_together(billing: BillingRuntime, events: list[Event]) -> None:
+    """What the consumer does with a batch of deliveries of one queue (without the broker)."""
+    async with billing.transaction() as uow:
+        await BATCHES[type(events[0])]([delivery_of(e) for e in events], uow)
+
+
+BATCHES: dict[type[Event], Any] = {
+    MembershipApproved: on_membership_approved,
+    MembershipRenewalRequested: on_membership_renewal_requested,
+    PlanUpgradeRequested: on_plan_upgrade_requested,
+}
 
 
 async def invoices_of(billing: BillingRuntime, siren: str) -> list[InvoiceRecord]:

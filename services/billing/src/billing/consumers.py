@@ -2,21 +2,25 @@
 
 Each runs inside the kit's transaction (inbox claim, handler, outbox rows, commit): the
 membership events that cause a dues invoice (F1), the memberships' projection (F6), and
-booking's auditorium dates (B3).
+booking's auditorium dates (B3). The dues handlers take their deliveries in batches (up to
+``DUES_BATCH`` in one transaction, :mod:`shared.messaging.batches`): a renewal campaign's
+events are issued by hundreds under one lock of the year's counter.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from billing.domain.invoices import InvoiceKind, dues_line
 from billing.repositories.records import AuditoriumDate
 from billing.unit_of_work import BillingUnitOfWork
 from billing.use_cases.auditorium import (
-    invoice_waiting_dates,
+    issue_with_waiting_dates,
     record_auditorium_booked,
     record_auditorium_cancelled,
 )
-from billing.use_cases.invoices import IssueRequest, issue_invoice
+from billing.use_cases.issuing import IssueRequest
 from billing.use_cases.ports import BillingWork
 from billing.use_cases.projections import record_membership_activated, record_membership_lapsed
 from shared.contracts import (
@@ -30,90 +34,109 @@ from shared.contracts import (
     MembershipRenewalRequested,
     PlanUpgradeRequested,
 )
-from shared.messaging.consumers import EventConsumers
+from shared.messaging.consumers import Delivery, EventConsumers
 
 consumers: EventConsumers[BillingUnitOfWork] = EventConsumers("billing")
 
 
-async def _issue_dues(
-    uow: BillingWork,
+#: Deliveries of a dues queue issued in one transaction (a renewal campaign's burst).
+DUES_BATCH = 250
+
+
+def _dues(
+    delivery: Delivery[Any],
     kind: InvoiceKind,
     *,
     subject_id: UUID,
-    membership_id: UUID,
     customer: CustomerDetails,
     year: int,
     plan: str,
     amount: Decimal,
     from_plan: str | None = None,
-) -> None:
-    """F1: the one dues invoice of ``subject_id`` (a membership or an upgrade), whatever the
-    number of deliveries; and the auditorium dates of the structure that waited for it (B3)."""
-    await invoice_waiting_dates(uow, customer)
+) -> IssueRequest:
     line = dues_line(kind, year=year, amount=amount, plan=plan, from_plan=from_plan)
-    await issue_invoice(
-        uow,
-        IssueRequest(
-            kind=kind,
-            subject_id=subject_id,
-            membership_id=membership_id,
-            customer=customer,
-            year=year,
-            plan=plan,
-            lines=[line],
-        ),
+    return IssueRequest(
+        kind=kind,
+        subject_id=subject_id,
+        membership_id=delivery.event.membership_id,
+        customer=customer,
+        year=year,
+        plan=plan,
+        lines=[line],
+        caused_by=delivery,
     )
 
 
-@consumers.on(MembershipApproved)
+async def _issue_dues(uow: BillingWork, requests: list[IssueRequest]) -> None:
+    """F1: the one dues invoice of each subject (a membership or an upgrade), whatever the
+    number of deliveries; with the auditorium dates of the structures that waited (B3)."""
+    await issue_with_waiting_dates(uow, requests)
+
+
+@consumers.on_batch(MembershipApproved, max_batch=DUES_BATCH)
 async def on_membership_approved(
-    event: MembershipApproved, envelope: Envelope, uow: BillingWork
+    deliveries: Sequence[Delivery[MembershipApproved]], uow: BillingWork
 ) -> None:
     """F1/M5: the dues invoice of a new membership, once per structure and year."""
     await _issue_dues(
         uow,
-        "membership_new",
-        subject_id=event.membership_id,
-        membership_id=event.membership_id,
-        customer=event.customer,
-        year=event.year,
-        plan=event.plan,
-        amount=event.amount,
+        [
+            _dues(
+                d,
+                "membership_new",
+                subject_id=d.event.membership_id,
+                customer=d.event.customer,
+                year=d.event.year,
+                plan=d.event.plan,
+                amount=d.event.amount,
+            )
+            for d in deliveries
+        ],
     )
 
 
-@consumers.on(MembershipRenewalRequested)
+@consumers.on_batch(MembershipRenewalRequested, max_batch=DUES_BATCH)
 async def on_membership_renewal_requested(
-    event: MembershipRenewalRequested, envelope: Envelope, uow: BillingWork
+    deliveries: Sequence[Delivery[MembershipRenewalRequested]], uow: BillingWork
 ) -> None:
     """F1/M6: the dues invoice of a renewal, once per structure and year."""
     await _issue_dues(
         uow,
-        "membership_renewal",
-        subject_id=event.membership_id,
-        membership_id=event.membership_id,
-        customer=event.customer,
-        year=event.year,
-        plan=event.plan,
-        amount=event.amount,
+        [
+            _dues(
+                d,
+                "membership_renewal",
+                subject_id=d.event.membership_id,
+                customer=d.event.customer,
+                year=d.event.year,
+                plan=d.event.plan,
+                amount=d.event.amount,
+            )
+            for d in deliveries
+        ],
     )
 
 
-@consumers.on(PlanUpgradeRequested)
+@consumers.on_batch(PlanUpgradeRequested, max_batch=DUES_BATCH)
 async def on_plan_upgrade_requested(
-    event: PlanUpgradeRequested, envelope: Envelope, uow: BillingWork
+    deliveries: Sequence[Delivery[PlanUpgradeRequested]], uow: BillingWork
 ) -> None:
     """F1/M10: the difference simple -> premium, once per structure and year."""
     await _issue_dues(
         uow,
-        "plan_upgrade",
-        subject_id=event.upgrade_id,
-        membership_id=event.membership_id,
-        customer=event.customer,
-        year=event.year,
-        plan=event.to_plan,
-        amount=event.amount,
-        from_plan=event.from_plan,
+        [
+            _dues(
+                d,
+                "plan_upgrade",
+                subject_id=d.event.upgrade_id,
+                customer=d.event.customer,
+                year=d.event.year,
+                plan=d.event.to_plan,
+                amount=d.event.amount,
+                from_plan=d.event.from_plan,
+            )
+            for d in deliveries
+        ],
     )
 
 

@@ -6,6 +6,7 @@ version and returns it, as the database's ``RETURNING version`` does.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,7 +15,7 @@ from uuid import UUID
 
 from billing.documents.render import References, RenderedFile
 from billing.domain import fec
-from billing.domain.invoices import InvoiceKind, Line
+from billing.domain.invoices import Line
 from billing.domain.money import ZERO, money
 from billing.domain.numbering import Series
 from billing.repositories.document_records import (
@@ -28,10 +29,12 @@ from billing.repositories.records import (
     AuditoriumRecord,
     CustomerRecord,
     InvoiceRecord,
+    IssueKey,
     NewAllocation,
     NewCreditNote,
     NewEntry,
     NewInvoice,
+    NewIssue,
     NewPayment,
     PaymentRecord,
     PostedEntry,
@@ -86,49 +89,45 @@ class FakeInvoices:
     async def lock_sequence(self, series: Series, year: int) -> int:
         return self.books.sequences.setdefault((series, year), 0)
 
-    async def advance_sequence(self, series: Series, year: int, expected_last: int) -> int:
+    async def advance_sequence(
+        self, series: Series, year: int, expected_last: int, count: int = 1
+    ) -> int:
         assert self.books.sequences[(series, year)] == expected_last
-        self.books.sequences[(series, year)] = expected_last + 1
-        return expected_last + 1
+        self.books.sequences[(series, year)] = expected_last + count
+        return expected_last + count
 
-    async def find_existing(
-        self, kind: InvoiceKind, subject_id: UUID, dues_key: tuple[str, int] | None
-    ) -> UUID | None:
+    def _issued(self, key: IssueKey) -> UUID | None:
         for i in self.books.invoices.values():
-            if i.kind == kind and i.subject_id == subject_id:
+            if i.kind == key.kind and i.subject_id == key.subject_id:
                 return i.id
-        if dues_key is not None:
-            return self.books.dues_keys.get((*dues_key, kind))
-        return None
+        return self.books.dues_keys.get((*key.dues, key.kind)) if key.dues else None
+
+    async def find_issued(self, keys: Sequence[IssueKey]) -> list[UUID | None]:
+        return [self._issued(k) for k in keys]
 
     async def advance_unless_issued(
-        self,
-        year: int,
-        expected_last: int,
-        kind: InvoiceKind,
-        subject_id: UUID,
-        dues_key: tuple[str, int] | None,
-    ) -> int | None:
-        if await self.find_existing(kind, subject_id, dues_key) is not None:
-            return None
-        return await self.advance_sequence(Series.INVOICE, year, expected_last)
+        self, year: int, expected_last: int, keys: Sequence[IssueKey]
+    ) -> tuple[list[UUID | None], int]:
+        found = [self._issued(k) for k in keys]
+        count = sum(1 for f in found if f is None)
+        return found, await self.advance_sequence(Series.INVOICE, year, expected_last, count)
 
     async def release_dues_key(self, invoice_id: UUID) -> None:
         for key, held in list(self.books.dues_keys.items()):
             if held == invoice_id:
                 del self.books.dues_keys[key]
 
-    async def insert_invoice(
-        self, invoice: NewInvoice, lines: list[Line], *, claims_dues_key: bool
-    ) -> Revision:
-        if claims_dues_key:
-            key = (invoice.customer.siren, invoice.year, invoice.kind)
-            assert key not in self.books.dues_keys
-            self.books.dues_keys[key] = invoice.id
-        self.books.invoices[invoice.id] = invoice
-        self.books.lines[invoice.id] = list(lines)
-        self.books.states[invoice.id] = InvoiceState()
-        return Revision(invoice.id, 1)
+    async def insert_invoices(self, issues: Sequence[NewIssue]) -> list[Revision]:
+        for issue in issues:
+            invoice = issue.invoice
+            if issue.claims_dues_key:
+                key = (invoice.customer.siren, invoice.year, invoice.kind)
+                assert key not in self.books.dues_keys
+                self.books.dues_keys[key] = invoice.id
+            self.books.invoices[invoice.id] = invoice
+            self.books.lines[invoice.id] = list(issue.lines)
+            self.books.states[invoice.id] = InvoiceState()
+        return [Revision(issue.invoice.id, 1) for issue in issues]
 
     def advance(self, invoice_id: UUID, **marks: Any) -> Revision:
         state = self.books.states[invoice_id]
@@ -269,6 +268,12 @@ class FakeProjections:
         self.books.customers[details.siren] = record
         return record
 
+    async def upsert_customers(
+        self, details: Sequence[CustomerDetails], now: datetime
+    ) -> list[CustomerRecord]:
+        assert len({d.siren for d in details}) == len(details), "one row per structure"
+        return [await self.upsert_customer(d, now) for d in details]
+
     async def get_customer(self, siren: str) -> CustomerRecord | None:
         return self.books.customers.get(siren)
 
@@ -304,6 +309,10 @@ class FakeProjections:
 class FakeDocuments:
     def __init__(self, books: Books) -> None:
         self.books = books
+
+    async def add_sources(self, sources: Sequence[NewDocumentSource]) -> None:
+        for source in sources:
+            await self.add_source(source)
 
     async def add_source(self, source: NewDocumentSource) -> None:
         assert source.document_id not in self.books.documents
@@ -395,6 +404,11 @@ class FakeLedger:
         self.books.entries.append(Posted(entry, posted))
         return PostedEntry(len(self.books.entries), number, valid_on)
 
+    async def post_entries(
+        self, entries: Sequence[tuple[NewEntry, fec.Entry]]
+    ) -> list[PostedEntry]:
+        return [await self.post_entry(entry, posted) for entry, posted in entries]
+
     async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None:
         if invoice_id in self.books.letterings:
             return None
@@ -457,11 +471,11 @@ class FakeAuditorium:
         record = self.books.auditorium[booking_id]
         self.books.auditorium[booking_id] = replace(record, credit_note_id=credit_note_id)
 
-    async def waiting_of(self, siren: str) -> list[AuditoriumRecord]:
+    async def waiting_of(self, sirens: Collection[str]) -> list[AuditoriumRecord]:
         return [
             r
             for r in self.books.auditorium.values()
-            if r.siren == siren and r.invoice_id is None and r.amount is not None
+            if r.siren in sirens and r.invoice_id is None and r.amount is not None
         ]
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
-from billing_factories import approved, envelope_of
+from billing_factories import approved, delivery_of, envelope_of
 from billing_fakes import FakeBillingUnitOfWork
 
 from billing.consumers import on_membership_approved
@@ -38,7 +38,7 @@ async def issued(uow: FakeBillingUnitOfWork, amount: str = "100.00") -> Envelope
     """The dues invoice of a new membership, issued as the consumer issues it."""
     event = approved(year=2026, amount=amount)
     async with uow:
-        await on_membership_approved(event, envelope_of(event), uow)
+        await on_membership_approved([delivery_of(event)], uow)
         await uow.commit()
     return uow.events(InvoiceIssued)[-1]
 
@@ -87,7 +87,7 @@ async def test_f1_a_second_delivery_issues_nothing(uow: FakeBillingUnitOfWork) -
     event = approved(year=2026)
     for _ in range(2):
         async with uow:
-            await on_membership_approved(event, envelope_of(event), uow)
+            await on_membership_approved([delivery_of(event)], uow)
             await uow.commit()
     assert len(uow.events(InvoiceIssued)) == 1
     assert len(uow.books.invoices) == 1
@@ -242,7 +242,7 @@ async def test_b3_a_date_of_an_unknown_structure_waits_for_its_membership_on_fak
         await uow.commit()
     assert uow.events(InvoiceIssued) == []
     async with uow:
-        await on_membership_approved(event, envelope_of(event), uow)
+        await on_membership_approved([delivery_of(event)], uow)
         await uow.commit()
     kinds = sorted(e.payload["kind"] for e in uow.events(InvoiceIssued))
     assert kinds == ["auditorium", "membership_new"]

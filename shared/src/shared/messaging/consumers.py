@@ -7,6 +7,12 @@ A service declares its handlers once::
     @consumers.on(MembershipApproved)
     async def on_membership_approved(event, envelope, uow): ...
 
+or, for a handler that takes many deliveries in one transaction
+(:mod:`shared.messaging.batches`)::
+
+    @consumers.on_batch(MembershipRenewalRequested, max_batch=200)
+    async def on_membership_renewal_requested(deliveries, uow): ...
+
 and :meth:`EventConsumers.build_broker` gives the broker that consumes their queues (one
 durable quorum queue per handler). Each delivery runs in one transaction: inbox claim, version
 guard, handler, outbox rows, commit; the message is acknowledged only after that. A failure is
@@ -20,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -31,6 +37,7 @@ from opentelemetry.trace import Tracer
 from shared.asyncapi import Consumed
 from shared.contracts.base import Event
 from shared.contracts.envelope import Envelope
+from shared.messaging.batches import BatchHandler, BatchSubscriber, Delivery
 from shared.messaging.subscriber import (
     ATTEMPT_HEADER,
     ERROR_HEADER,
@@ -50,6 +57,7 @@ __all__ = [
     "ORIGIN_HEADER",
     "ConsumerBroker",
     "ConsumerStats",
+    "Delivery",
     "EventConsumers",
     "Outcome",
     "Registration",
@@ -85,6 +93,9 @@ class Registration(Generic[U]):
     #: Handlers feeding one projection share its name: an event older than one applied to it
     #: for the same aggregate is dropped (:mod:`shared.messaging.versions`).
     projection: str | None = None
+    #: A handler of batches (``handler`` then applies one delivery through it).
+    batch: BatchHandler[U] | None = None
+    max_batch: int = 1
 
 
 class EventConsumers(Generic[U]):
@@ -102,6 +113,26 @@ class EventConsumers(Generic[U]):
         def register(fn: Handler[U]) -> Handler[U]:
             self._registrations.append(
                 Registration(model, name or handler_name(model), fn, projection)
+            )
+            return fn
+
+        return register
+
+    def on_batch(
+        self, model: type[Event], *, max_batch: int, name: str | None = None
+    ) -> Callable[[BatchHandler[U]], BatchHandler[U]]:
+        """Register a handler of up to ``max_batch`` deliveries at once, in one transaction
+        (:mod:`shared.messaging.batches`)."""
+        if max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
+
+        def register(fn: BatchHandler[U]) -> BatchHandler[U]:
+            async def one(event: Any, envelope: Envelope, uow: U) -> None:
+                await fn([Delivery(event, envelope)], uow)
+
+            one.__doc__ = fn.__doc__
+            self._registrations.append(
+                Registration(model, name or handler_name(model), one, batch=fn, max_batch=max_batch)
             )
             return fn
 
@@ -155,6 +186,7 @@ class EventConsumers(Generic[U]):
             )
             for registration, queue in zip(self._registrations, topology.queues, strict=True)
         ]
+        subscribers = [_batched(subscriber) for subscriber in subscribers]
         return ConsumerBroker(settings.rabbitmq_url, self.service, subscribers)
 
     @property
@@ -173,6 +205,19 @@ class EventConsumers(Generic[U]):
             )
             for registration, queue in zip(self._registrations, topology.queues, strict=True)
         ]
+
+
+def _batched(subscriber: QueueSubscriber[U]) -> QueueSubscriber[U]:
+    """The subscriber of a batch handler's queue: the same, taking batches."""
+    registration = subscriber.registration
+    if registration.batch is None:
+        return subscriber
+    same = {f.name: getattr(subscriber, f.name) for f in fields(subscriber) if f.init}
+    # a full batch may arrive while the previous one is applied
+    same["prefetch"] = max(subscriber.prefetch, 2 * registration.max_batch)
+    return BatchSubscriber(
+        **same, batch_handler=registration.batch, max_batch=registration.max_batch
+    )
 
 
 class ConsumerBroker(RabbitBroker):

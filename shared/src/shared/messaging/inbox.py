@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
@@ -19,3 +20,17 @@ async def claim(driver: asyncpg.Connection, consumer: str, message_id: UUID) -> 
     asyncpg connection (``uow.driver``).
     """
     return await driver.fetchval(_CLAIM, consumer, message_id) is not None
+
+
+_CLAIM_MANY = (
+    "INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::uuid[])"
+    " ON CONFLICT DO NOTHING RETURNING message_id"
+)
+
+
+async def claim_many(
+    driver: asyncpg.Connection, consumer: str, message_ids: Sequence[UUID]
+) -> set[UUID]:
+    """:func:`claim` for many messages in one statement: those not applied before."""
+    rows = await driver.fetch(_CLAIM_MANY, consumer, list(dict.fromkeys(message_ids)))
+    return {UUID(str(row[0])) for row in rows}

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 if TYPE_CHECKING:
@@ -143,6 +143,32 @@ def consumer_span(
             "messaging.message.conversation_id": envelope.correlation_id,
             "capmetiers.event_type": envelope.event_type,
             "capmetiers.producer": envelope.producer,
+        },
+    )
+
+
+def batch_span(
+    tracer: Tracer, queue: str, messages: list[AbstractIncomingMessage]
+) -> AbstractContextManager[Span]:
+    """The span a batch of ``queue``'s deliveries is applied in: a child of the first
+    delivery's context, linked to every delivery's, so each request's trace reaches it."""
+    contexts = [context_of(message.headers) for message in messages]
+    links = [
+        Link(span.get_span_context())
+        for context in contexts
+        if context is not None
+        and (span := trace.get_current_span(context)).get_span_context().is_valid
+    ]
+    return tracer.start_as_current_span(
+        f"{queue} process",
+        context=next((c for c in contexts if c is not None), None) or Context(),
+        kind=SpanKind.CONSUMER,
+        links=links,
+        attributes={
+            "messaging.system": "rabbitmq",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": queue,
+            "messaging.batch.message_count": len(messages),
         },
     )
 

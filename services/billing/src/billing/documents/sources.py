@@ -109,12 +109,14 @@ def invoice_document(
     issued_on: date,
     due_on: date,
     created_at: datetime,
+    seller: DocumentSeller | None = None,
 ) -> DocumentInvoice:
+    """The invoice's document; ``seller``: :func:`seller_of` the settings, made once for many."""
     return DocumentInvoice(
         type=DocumentType.INVOICE,
         number=number,
         issued_on=issued_on,
-        seller=seller_of(settings),
+        seller=seller or seller_of(settings),
         customer=customer,
         lines=tuple(
             DocumentLine(printable(x.description), Decimal(x.quantity), x.unit_price) for x in lines

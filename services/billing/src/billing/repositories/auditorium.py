@@ -7,6 +7,7 @@ returns the row, locked until commit (two events of one booking apply one after 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -104,9 +105,9 @@ class AuditoriumRepository:
             sa.update(t).where(t.c.booking_id == booking_id).values(credit_note_id=credit_note_id)
         )
 
-    async def waiting_of(self, siren: str) -> list[AuditoriumRecord]:
-        """The structure's dates not invoiced yet (its customer was unknown), locked."""
-        rows = await self.connection.execute(WAITING_DATES, {"siren": siren})
+    async def waiting_of(self, sirens: Collection[str]) -> list[AuditoriumRecord]:
+        """The structures' dates not invoiced yet (their customer was unknown), locked."""
+        rows = await self.connection.execute(WAITING_DATES, {"sirens": list(sirens)})
         return [_record(r) for r in rows]
 
     async def list_dates(self, start: date, end: date) -> list[AuditoriumRecord]:

@@ -6,12 +6,13 @@ written in the transaction that issues it, its file once, the first writer's kep
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
 import sqlalchemy as sa
+from pydantic_core import to_json
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,7 +23,7 @@ from billing.repositories.document_records import (
     NewDocumentSource,
     StoredFile,
 )
-from billing.repositories.issuing_sql import INSERT_SOURCE
+from billing.repositories.issuing_sql import INSERT_SOURCES
 from billing.tables import document_files, document_references, document_sources
 
 _latest = (
@@ -129,19 +130,24 @@ class DocumentRepository:
         self.connection = connection
 
     async def add_source(self, source: NewDocumentSource) -> None:
+        await self.add_sources([source])
+
+    async def add_sources(self, sources: Sequence[NewDocumentSource]) -> None:
+        """Freeze documents (F3): their sources, in one statement."""
         await self.connection.execute(
-            INSERT_SOURCE,
+            INSERT_SOURCES,
             {
-                "document_id": source.document_id,
-                "kind": source.kind,
-                "number": source.number,
-                "invoice_id": source.invoice_id,
-                "siren": source.siren,
-                "issued_on": source.issued_on,
-                "public_body": source.public_body,
-                "awaiting_references": source.awaiting_references,
-                "source": json.dumps(source.source, ensure_ascii=False),
-                "created_at": source.created_at,
+                "document_id": [x.document_id for x in sources],
+                "kind": [x.kind for x in sources],
+                "number": [x.number for x in sources],
+                "invoice_id": [x.invoice_id for x in sources],
+                "siren": [x.siren for x in sources],
+                "issued_on": [x.issued_on for x in sources],
+                "public_body": [x.public_body for x in sources],
+                "awaiting_references": [x.awaiting_references for x in sources],
+                # JSON as pydantic writes it (UTF-8, the jsonb reads it the same as json's)
+                "source": [to_json(x.source).decode() for x in sources],
+                "created_at": [x.created_at for x in sources],
             },
         )
 

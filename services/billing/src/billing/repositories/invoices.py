@@ -6,7 +6,7 @@ An issued invoice never changes (a trigger refuses it); what changes after issue
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -14,7 +14,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from billing.domain.invoices import InvoiceKind, Line
+from billing.domain.invoices import Line
 from billing.domain.money import money
 from billing.domain.numbering import Series
 from billing.repositories import fetch_page
@@ -30,9 +30,10 @@ from billing.repositories.invoice_queries import (
     paid_sum,
 )
 from billing.repositories.issuing_sql import (
+    ADVANCE_SEQUENCE,
     ADVANCE_UNLESS_ISSUED,
-    FIND_EXISTING,
-    INSERT_INVOICE,
+    FIND_ISSUED,
+    INSERT_INVOICES,
     LOCK_SEQUENCE,
 )
 from billing.repositories.records import (
@@ -40,9 +41,10 @@ from billing.repositories.records import (
     CreditNoteRecord,
     InvoiceFilter,
     InvoiceRecord,
+    IssueKey,
     Listing,
     NewCreditNote,
-    NewInvoice,
+    NewIssue,
     Revision,
 )
 from billing.tables import (
@@ -51,16 +53,20 @@ from billing.tables import (
     invoice_lines,
     invoice_state,
     invoices,
-    number_sequences,
 )
 
-#: A dues invoice's business key: (structure, membership year).
-DuesKey = tuple[str, int]
+
+def _key_params(keys: Sequence[IssueKey]) -> dict[str, Any]:
+    return {
+        "kinds": [k.kind for k in keys],
+        "subject_ids": [k.subject_id for k in keys],
+        "dues_sirens": [k.dues[0] if k.dues else None for k in keys],
+        "dues_years": [k.dues[1] if k.dues else None for k in keys],
+    }
 
 
-def _key_params(kind: str, subject_id: UUID, dues_key: DuesKey | None) -> dict[str, Any]:
-    siren, year = dues_key if dues_key else (None, None)
-    return {"kind": kind, "subject_id": subject_id, "dues_siren": siren, "dues_year": year}
+def _issued(rows: Any) -> list[UUID | None]:
+    return [None if r.id is None else UUID(str(r.id)) for r in rows]
 
 
 class InvoiceRepository:
@@ -77,48 +83,41 @@ class InvoiceRepository:
         )
         return int(result.scalar_one())
 
-    async def advance_sequence(self, series: Series, year: int, expected_last: int) -> int:
+    async def advance_sequence(
+        self, series: Series, year: int, expected_last: int, count: int = 1
+    ) -> int:
+        """Take the next ``count`` numbers of the counter locked by :meth:`lock_sequence`:
+        returns the last one."""
         result = await self.connection.execute(
-            sa.update(number_sequences)
-            .where(
-                number_sequences.c.series == series.value,
-                number_sequences.c.year == year,
-                number_sequences.c.last_value == expected_last,
-            )
-            .values(last_value=number_sequences.c.last_value + 1)
-            .returning(number_sequences.c.last_value)
+            ADVANCE_SEQUENCE,
+            {"series": series.value, "year": year, "expected": expected_last, "count": count},
         )
         return int(result.scalar_one())
 
     # -- F1 business keys --------------------------------------------------------------------
 
-    async def find_existing(
-        self, kind: InvoiceKind, subject_id: UUID, dues_key: DuesKey | None
-    ) -> UUID | None:
-        """The invoice issued for this membership, upgrade or booking, or the live dues
-        invoice of its business key (structure, year, kind)."""
-        result = await self.connection.execute(
-            FIND_EXISTING, _key_params(kind, subject_id, dues_key)
-        )
-        found = result.scalar()
-        return found if found is None else UUID(str(found))
+    async def find_issued(self, keys: Sequence[IssueKey]) -> list[UUID | None]:
+        """For each key, the invoice issued for its subject, or the live dues invoice of its
+        structure and year (None: neither)."""
+        if not keys:
+            return []
+        return _issued(await self.connection.execute(FIND_ISSUED, _key_params(keys)))
 
     async def advance_unless_issued(
-        self,
-        year: int,
-        expected_last: int,
-        kind: InvoiceKind,
-        subject_id: UUID,
-        dues_key: DuesKey | None,
-    ) -> int | None:
-        """F1, F2: the next invoice number of ``year`` (the counter locked by
-        :meth:`lock_sequence`), unless an invoice of this subject or dues key exists: None."""
-        result = await self.connection.execute(
-            ADVANCE_UNLESS_ISSUED,
-            {"year": year, "expected": expected_last, **_key_params(kind, subject_id, dues_key)},
-        )
-        found = result.scalar()
-        return None if found is None else int(found)
+        self, year: int, expected_last: int, keys: Sequence[IssueKey]
+    ) -> tuple[list[UUID | None], int]:
+        """F1, F2: under the counter's lock (:meth:`lock_sequence`), for each key the invoice
+        issued meanwhile (None: none), and the counter advanced by one number per key that
+        has none: returns them and the counter's last value."""
+        rows = (
+            await self.connection.execute(
+                ADVANCE_UNLESS_ISSUED,
+                {"year": year, "expected": expected_last, **_key_params(keys)},
+            )
+        ).all()
+        last = rows[0].last_value if rows else None
+        assert last is not None, "the counter was not locked at its expected value"
+        return _issued(rows), int(last)
 
     async def release_dues_key(self, invoice_id: UUID) -> None:
         await self.connection.execute(
@@ -127,44 +126,46 @@ class InvoiceRepository:
 
     # -- issue and changes -------------------------------------------------------------------
 
-    async def insert_invoice(
-        self, invoice: NewInvoice, lines: list[Line], *, claims_dues_key: bool
-    ) -> Revision:
-        """Issue ``invoice``: its row, its lines, its dues key (F1, when it is a dues invoice)
-        and its state row at version 1, in one statement."""
-        c = invoice.customer
+    async def insert_invoices(self, issues: Sequence[NewIssue]) -> list[Revision]:
+        """Issue the invoices: their rows, their lines, their dues keys (F1, for those that
+        claim one) and their state rows at version 1, in one statement; their revisions in
+        the same order."""
+        invoices_ = [x.invoice for x in issues]
+        lines = [(x.invoice.id, n, line) for x in issues for n, line in enumerate(x.lines, 1)]
         result = await self.connection.execute(
-            INSERT_INVOICE,
+            INSERT_INVOICES,
             {
-                "id": invoice.id,
-                "number": invoice.number,
-                "series_year": invoice.series_year,
-                "sequence": invoice.sequence,
-                "kind": invoice.kind,
-                "subject_id": invoice.subject_id,
-                "membership_id": invoice.membership_id,
-                "siren": c.siren,
-                "year": invoice.year,
-                "plan": invoice.plan,
-                "customer_name": c.legal_name,
-                "customer_address_line": c.address_line,
-                "customer_postal_code": c.postal_code,
-                "customer_city": c.city,
-                "customer_siret": c.siret,
-                "customer_public_body": c.public_body,
-                "issued_on": invoice.issued_on,
-                "due_on": invoice.due_on,
-                "total": invoice.total,
-                "created_at": invoice.created_at,
-                "positions": list(range(1, len(lines) + 1)),
-                "descriptions": [x.description for x in lines],
-                "quantities": [x.quantity for x in lines],
-                "unit_prices": [x.unit_price for x in lines],
-                "amounts": [x.amount for x in lines],
-                "claims_dues": claims_dues_key,
+                "id": [i.id for i in invoices_],
+                "number": [i.number for i in invoices_],
+                "series_year": [i.series_year for i in invoices_],
+                "sequence": [i.sequence for i in invoices_],
+                "kind": [i.kind for i in invoices_],
+                "subject_id": [i.subject_id for i in invoices_],
+                "membership_id": [i.membership_id for i in invoices_],
+                "siren": [i.customer.siren for i in invoices_],
+                "year": [i.year for i in invoices_],
+                "plan": [i.plan for i in invoices_],
+                "customer_name": [i.customer.legal_name for i in invoices_],
+                "customer_address_line": [i.customer.address_line for i in invoices_],
+                "customer_postal_code": [i.customer.postal_code for i in invoices_],
+                "customer_city": [i.customer.city for i in invoices_],
+                "customer_siret": [i.customer.siret for i in invoices_],
+                "customer_public_body": [i.customer.public_body for i in invoices_],
+                "issued_on": [i.issued_on for i in invoices_],
+                "due_on": [i.due_on for i in invoices_],
+                "total": [i.total for i in invoices_],
+                "created_at": [i.created_at for i in invoices_],
+                "line_invoice_ids": [x[0] for x in lines],
+                "line_positions": [x[1] for x in lines],
+                "line_descriptions": [x[2].description for x in lines],
+                "line_quantities": [x[2].quantity for x in lines],
+                "line_unit_prices": [x[2].unit_price for x in lines],
+                "line_amounts": [x[2].amount for x in lines],
+                "dues_invoice_ids": [x.invoice.id for x in issues if x.claims_dues_key],
             },
         )
-        return Revision(*result.one())
+        versions = {UUID(str(r.invoice_id)): int(r.version) for r in result}
+        return [Revision(i.id, versions[i.id]) for i in invoices_]
 
     async def add_credit_note(self, note: NewCreditNote) -> Revision:
         """F2: a credit note on an invoice, which it changes (its version advances)."""

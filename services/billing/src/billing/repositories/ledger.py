@@ -7,6 +7,7 @@ are validated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.domain import fec
 from billing.domain.money import money
-from billing.repositories.issuing_sql import POST_ENTRY
+from billing.repositories.issuing_sql import POST_ENTRIES
 from billing.repositories.records import NewEntry, PostedEntry
 from billing.tables import (
     ledger_counters,
@@ -57,32 +58,49 @@ class LedgerRepository:
     async def post_entry(self, entry: NewEntry, posted: fec.Entry) -> PostedEntry:
         """Post ``posted`` with its journal's next number for the fiscal year and its
         validation date (the counter locked until commit), its lines with it."""
-        lines = posted.lines
+        [done] = await self.post_entries([(entry, posted)])
+        return done
+
+    async def post_entries(
+        self, entries: Sequence[tuple[NewEntry, fec.Entry]]
+    ) -> list[PostedEntry]:
+        """Post entries of one journal and fiscal year, validated together, with the
+        journal's next numbers in their order, and their lines, in one statement."""
+        first = entries[0][0]
+        assert all(
+            (e.journal, e.fiscal_year, e.valid_on, e.posted_at)
+            == (first.journal, first.fiscal_year, first.valid_on, first.posted_at)
+            for e, _ in entries
+        ), "one journal, fiscal year and validation per statement"
+        lines = [
+            (rank, n, x) for rank, (_, p) in enumerate(entries, 1) for n, x in enumerate(p.lines, 1)
+        ]
         result = await self.connection.execute(
-            POST_ENTRY,
+            POST_ENTRIES,
             {
-                "journal": entry.journal,
-                "fiscal_year": entry.fiscal_year,
-                "today": entry.valid_on,
-                "entry_date": posted.on,
-                "piece_ref": posted.piece,
-                "piece_date": posted.piece_date,
-                "label": posted.label,
-                "source_kind": entry.source_kind,
-                "source_id": entry.source_id,
-                "posted_at": entry.posted_at,
-                "positions": list(range(1, len(lines) + 1)),
-                "accounts": [x.account[0] for x in lines],
-                "account_labels": [x.account[1] for x in lines],
-                "aux_accounts": [x.party.aux if x.party else None for x in lines],
-                "aux_labels": [x.party.name if x.party else None for x in lines],
-                "debits": [x.debit for x in lines],
-                "credits": [x.credit for x in lines],
-                "invoice_ids": [x.invoice_id for x in lines],
+                "journal": first.journal,
+                "fiscal_year": first.fiscal_year,
+                "count": len(entries),
+                "today": first.valid_on,
+                "posted_at": first.posted_at,
+                "entry_date": [p.on for _, p in entries],
+                "piece_ref": [p.piece for _, p in entries],
+                "piece_date": [p.piece_date for _, p in entries],
+                "label": [p.label for _, p in entries],
+                "source_kind": [e.source_kind for e, _ in entries],
+                "source_id": [e.source_id for e, _ in entries],
+                "line_ranks": [rank for rank, _, _ in lines],
+                "positions": [n for _, n, _ in lines],
+                "accounts": [x.account[0] for _, _, x in lines],
+                "account_labels": [x.account[1] for _, _, x in lines],
+                "aux_accounts": [x.party.aux if x.party else None for _, _, x in lines],
+                "aux_labels": [x.party.name if x.party else None for _, _, x in lines],
+                "debits": [x.debit for _, _, x in lines],
+                "credits": [x.credit for _, _, x in lines],
+                "invoice_ids": [x.invoice_id for _, _, x in lines],
             },
         )
-        entry_id, number, valid_on = result.one()
-        return PostedEntry(int(entry_id), int(number), valid_on)
+        return [PostedEntry(int(r.id), int(r.number), r.valid_on) for r in result]
 
     async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None:
         """The customer lines of an invoice not lettered yet; None when it is lettered."""

@@ -8,6 +8,7 @@ give the same row whatever order the events arrive in: the activation with the l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from billing.repositories import fetch_page
-from billing.repositories.issuing_sql import UPSERT_CUSTOMER
+from billing.repositories.issuing_sql import UPSERT_CUSTOMERS
 from billing.repositories.records import (
     CustomerFilter,
     CustomerRecord,
@@ -67,26 +68,35 @@ class ProjectionRepository:
     async def upsert_customer(self, details: CustomerDetails, now: datetime) -> CustomerRecord:
         """The customer as membership describes it now; a Chorus Pro reference the event does
         not carry keeps the one known (finance may have recorded it, F8). Returns the row."""
+        [record] = await self.upsert_customers([details], now)
+        return record
+
+    async def upsert_customers(
+        self, details: Sequence[CustomerDetails], now: datetime
+    ) -> list[CustomerRecord]:
+        """:meth:`upsert_customer` of structures named once each, in one statement; their
+        rows in the same order."""
         result = await self.connection.execute(
-            UPSERT_CUSTOMER,
+            UPSERT_CUSTOMERS,
             {
-                "siren": details.siren,
-                "siret": details.siret,
-                "legal_name": details.legal_name,
-                "address_line": details.address_line,
-                "postal_code": details.postal_code,
-                "city": details.city,
-                "insee_code": details.insee_code,
-                "public_body": details.public_body,
-                "email": details.email,
+                "siren": [d.siren for d in details],
+                "siret": [d.siret for d in details],
+                "legal_name": [d.legal_name for d in details],
+                "address_line": [d.address_line for d in details],
+                "postal_code": [d.postal_code for d in details],
+                "city": [d.city for d in details],
+                "insee_code": [d.insee_code for d in details],
+                "public_body": [d.public_body for d in details],
+                "email": [d.email for d in details],
                 "updated_at": now,
-                "chorus_service_code": details.chorus_service_code,
-                "chorus_commitment_number": details.chorus_commitment_number,
-                "chorus_service_code_required": details.chorus_service_code_required,
-                "chorus_commitment_required": details.chorus_commitment_required,
+                "chorus_service_code": [d.chorus_service_code for d in details],
+                "chorus_commitment_number": [d.chorus_commitment_number for d in details],
+                "chorus_service_code_required": [d.chorus_service_code_required for d in details],
+                "chorus_commitment_required": [d.chorus_commitment_required for d in details],
             },
         )
-        return _customer(result.one())
+        rows = {r.siren: _customer(r) for r in result}
+        return [rows[d.siren] for d in details]
 
     async def record_chorus_references(
         self,

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
-from billing.domain.invoices import Balance, InvoiceKind, Status
+from billing.domain.invoices import Balance, InvoiceKind, Line, Status
 from billing.domain.mentions import Customer
 from billing.domain.money import money
 from shared.messaging.outbox import AggregateRef
@@ -101,6 +101,25 @@ class NewInvoice:
     due_on: date
     total: Decimal
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class IssueKey:
+    """F1: what an invoice is issued for once: its subject (membership, upgrade, booking),
+    and for dues, the structure and membership year (the live dues key)."""
+
+    kind: InvoiceKind
+    subject_id: UUID
+    dues: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    """An invoice to issue with its lines; ``claims_dues_key``: it holds its dues key."""
+
+    invoice: NewInvoice
+    lines: list[Line]
+    claims_dues_key: bool
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,19 @@ date's row, then the numbering counters, then the invoice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from billing.domain.auditorium import auditorium_line, cancelled_before_its_day
 from billing.domain.money import ZERO
 from billing.repositories.records import AuditoriumDate, AuditoriumRecord, CustomerRecord
-from billing.use_cases.invoices import IssueRequest, issue_credit_note, issue_invoice
+from billing.use_cases.invoices import issue_credit_note
+from billing.use_cases.issuing import IssueRequest, issue_invoice, issue_invoices
 from billing.use_cases.ports import BillingWork
 from shared.contracts.membership import CustomerDetails
+from shared.messaging.batches import Delivery
 
 #: Who issues the credit notes of dates cancelled in time (``created_by``).
 BY = "billing:B3"
@@ -42,24 +46,28 @@ def details_of(customer: CustomerRecord) -> CustomerDetails:
     )
 
 
-async def _invoice(uow: BillingWork, row: AuditoriumRecord, customer: CustomerRecord) -> None:
+def _request(
+    row: AuditoriumRecord, customer: CustomerDetails, caused_by: Delivery[Any] | None = None
+) -> IssueRequest:
     assert row.amount is not None
-    invoice_id, _issued = await issue_invoice(
-        uow,
-        IssueRequest(
-            kind="auditorium",
-            subject_id=row.booking_id,
-            membership_id=None,
-            customer=details_of(customer),
-            year=row.booked_on.year,
-            plan=None,
-            lines=[
-                auditorium_line(
-                    row.resource_name, row.booked_on, row.starts_at, row.ends_at, row.amount
-                )
-            ],
-        ),
+    return IssueRequest(
+        kind="auditorium",
+        subject_id=row.booking_id,
+        membership_id=None,
+        customer=customer,
+        year=row.booked_on.year,
+        plan=None,
+        lines=[
+            auditorium_line(
+                row.resource_name, row.booked_on, row.starts_at, row.ends_at, row.amount
+            )
+        ],
+        caused_by=caused_by,
     )
+
+
+async def _invoice(uow: BillingWork, row: AuditoriumRecord, customer: CustomerRecord) -> None:
+    invoice_id, _issued = await issue_invoice(uow, _request(row, details_of(customer)))
     await uow.auditorium.set_invoice(row.booking_id, invoice_id)
 
 
@@ -112,14 +120,16 @@ async def record_auditorium_cancelled(
     await uow.auditorium.set_credit_note(row.booking_id, note.id)
 
 
-async def invoice_waiting_dates(uow: BillingWork, customer: CustomerDetails) -> int:
-    """B3: the dates of a structure billing did not know, invoiced now that it does; returns
-    how many. Called before the membership event's own invoice (the dates' rows are locked
-    before the numbering counter, as in the booking handlers)."""
-    waiting = [r for r in await uow.auditorium.waiting_of(customer.siren) if _to_invoice(r)]
-    if not waiting:
-        return 0
-    known = await uow.projections.upsert_customer(customer, uow.clock.now())
-    for row in waiting:
-        await _invoice(uow, row, known)
-    return len(waiting)
+async def issue_with_waiting_dates(uow: BillingWork, requests: Sequence[IssueRequest]) -> None:
+    """F1, B3: the requests' invoices, and before them those of the auditorium dates of the
+    structures they name that waited for billing to know them (each addressed as the first
+    request naming its structure describes it). One issue for all: the dates' rows are locked
+    first, then the customers, then the numbering counter, as in the booking handlers."""
+    first: dict[str, IssueRequest] = {}
+    for request in requests:
+        first.setdefault(request.customer.siren, request)
+    waiting = [r for r in await uow.auditorium.waiting_of(list(first)) if _to_invoice(r)]
+    dates = [_request(r, first[r.siren].customer, first[r.siren].caused_by) for r in waiting]
+    issued = await issue_invoices(uow, [*dates, *requests])
+    for row, (invoice_id, _issued) in zip(waiting, issued, strict=False):
+        await uow.auditorium.set_invoice(row.booking_id, invoice_id)

@@ -26,7 +26,7 @@ from billing.documents.sources import (
     with_references,
 )
 from billing.domain.invoices import Line
-from billing.formats.document import DocumentInvoice
+from billing.formats.document import DocumentInvoice, DocumentSeller
 from billing.repositories.document_records import DocumentFilter, DocumentRecord, NewDocumentSource
 from billing.repositories.records import (
     CreditNoteRecord,
@@ -70,10 +70,12 @@ def invoice_source(
     invoice: NewInvoice,
     lines: list[Line],
     customer: CustomerRecord | None,
+    seller: DocumentSeller | None = None,
 ) -> NewDocumentSource:
-    """F3, F8: what the invoice's document says: the seller of the settings of the day, the
-    customer as the invoice names it with its Chorus Pro references. Built before the number
-    is known (outside the counter's lock), then :func:`numbered`."""
+    """F3, F8: what the invoice's document says: the seller of the settings of the day
+    (``seller``, made once for many invoices), the customer as the invoice names it with its
+    Chorus Pro references. Built before the number is known (outside the counter's lock), then
+    :func:`numbered`."""
     doc = invoice_document(
         settings,
         number=invoice.number,
@@ -90,6 +92,7 @@ def invoice_source(
         issued_on=invoice.issued_on,
         due_on=invoice.due_on,
         created_at=invoice.created_at,
+        seller=seller,
     )
     return _frozen(doc, kind="invoice", document_id=invoice.id, invoice_id=invoice.id)
 

@@ -9,6 +9,7 @@ payment, the numbering counter) first, then the journal's counter, then the lett
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from billing.domain import fec
@@ -20,19 +21,35 @@ LETTERING = "LET"
 
 async def post(uow: BillingWork, entry: fec.Entry, *, source_kind: str, source_id: object) -> None:
     """Post ``entry``, the record of the fact ``source_kind`` ``source_id``."""
-    if not entry.balanced:  # pragma: no cover - the builders of fec make balanced entries
-        raise ValueError(f"entry {entry.piece} does not balance")
-    await uow.ledger.post_entry(
-        NewEntry(
+    await post_many(uow, [entry], source_kind=source_kind, source_ids=[source_id])
+
+
+async def post_many(
+    uow: BillingWork,
+    entries: Sequence[fec.Entry],
+    *,
+    source_kind: str,
+    source_ids: Sequence[object],
+) -> None:
+    """Post ``entries``, each the record of its fact (``source_ids``), numbered in their
+    order in their journal and fiscal year."""
+    today, now = uow.clock.today(), uow.clock.now()
+    groups: dict[tuple[str, int], list[tuple[NewEntry, fec.Entry]]] = {}
+    for entry, source_id in zip(entries, source_ids, strict=True):
+        if not entry.balanced:  # pragma: no cover - the builders of fec make balanced entries
+            raise ValueError(f"entry {entry.piece} does not balance")
+        year = fec.fiscal_year_of(entry.on)
+        new = NewEntry(
             journal=entry.journal,
-            fiscal_year=fec.fiscal_year_of(entry.on),
-            valid_on=uow.clock.today(),
+            fiscal_year=year,
+            valid_on=today,
             source_kind=source_kind,
             source_id=str(source_id),
-            posted_at=uow.clock.now(),
-        ),
-        entry,
-    )
+            posted_at=now,
+        )
+        groups.setdefault((entry.journal, year), []).append((new, entry))
+    for posting in groups.values():
+        await uow.ledger.post_entries(posting)
 
 
 async def letter_invoice(uow: BillingWork, invoice_id: UUID) -> str | None:

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from billing.documents.render import References, RenderedFile
 from billing.domain import fec
-from billing.domain.invoices import InvoiceKind, Line
+from billing.domain.invoices import Line
 from billing.domain.numbering import Series
 from billing.repositories.document_records import DocumentFilter, DocumentRecord, NewDocumentSource
 from billing.repositories.records import (
@@ -19,10 +19,11 @@ from billing.repositories.records import (
     AuditoriumRecord,
     CustomerRecord,
     InvoiceRecord,
+    IssueKey,
     NewAllocation,
     NewCreditNote,
     NewEntry,
-    NewInvoice,
+    NewIssue,
     NewPayment,
     PaymentRecord,
     PostedEntry,
@@ -39,26 +40,19 @@ from shared.messaging.outbox import OutboxWriter
 class InvoiceStore(Protocol):
     async def lock_sequence(self, series: Series, year: int) -> int: ...
 
-    async def advance_sequence(self, series: Series, year: int, expected_last: int) -> int: ...
+    async def advance_sequence(
+        self, series: Series, year: int, expected_last: int, count: int = 1
+    ) -> int: ...
 
-    async def find_existing(
-        self, kind: InvoiceKind, subject_id: UUID, dues_key: tuple[str, int] | None
-    ) -> UUID | None: ...
+    async def find_issued(self, keys: Sequence[IssueKey]) -> list[UUID | None]: ...
 
     async def advance_unless_issued(
-        self,
-        year: int,
-        expected_last: int,
-        kind: InvoiceKind,
-        subject_id: UUID,
-        dues_key: tuple[str, int] | None,
-    ) -> int | None: ...
+        self, year: int, expected_last: int, keys: Sequence[IssueKey]
+    ) -> tuple[list[UUID | None], int]: ...
 
     async def release_dues_key(self, invoice_id: UUID) -> None: ...
 
-    async def insert_invoice(
-        self, invoice: NewInvoice, lines: list[Line], *, claims_dues_key: bool
-    ) -> Revision: ...
+    async def insert_invoices(self, issues: Sequence[NewIssue]) -> list[Revision]: ...
 
     async def add_credit_note(self, note: NewCreditNote) -> Revision: ...
 
@@ -100,6 +94,10 @@ class LedgerStore(Protocol):
 
     async def post_entry(self, entry: NewEntry, posted: fec.Entry) -> PostedEntry: ...
 
+    async def post_entries(
+        self, entries: Sequence[tuple[NewEntry, fec.Entry]]
+    ) -> list[PostedEntry]: ...
+
     async def open_customer_lines(self, invoice_id: Any) -> list[fec.OpenLine] | None: ...
 
     async def add_lettering(
@@ -126,7 +124,7 @@ class AuditoriumStore(Protocol):
 
     async def set_credit_note(self, booking_id: UUID, credit_note_id: UUID) -> None: ...
 
-    async def waiting_of(self, siren: str) -> list[AuditoriumRecord]: ...
+    async def waiting_of(self, sirens: Collection[str]) -> list[AuditoriumRecord]: ...
 
 
 class ReminderStore(Protocol):
@@ -159,6 +157,8 @@ class IdempotencyStore(Protocol):
 class DocumentStore(Protocol):
     async def add_source(self, source: NewDocumentSource) -> None: ...
 
+    async def add_sources(self, sources: Sequence[NewDocumentSource]) -> None: ...
+
     async def get_document(
         self, document_id: UUID, *, content: bool = True
     ) -> DocumentRecord | None: ...
@@ -188,6 +188,10 @@ class DocumentStore(Protocol):
 
 class ProjectionStore(Protocol):
     async def upsert_customer(self, details: CustomerDetails, now: datetime) -> CustomerRecord: ...
+
+    async def upsert_customers(
+        self, details: Sequence[CustomerDetails], now: datetime
+    ) -> list[CustomerRecord]: ...
 
     async def get_customer(self, siren: str) -> CustomerRecord | None: ...
 
