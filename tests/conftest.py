@@ -2,7 +2,9 @@
 
 ``platform`` starts, for the services a test module asks for, each one's ``api``, ``worker``
 and ``relay`` as separate processes (``python -m <service> <command>``) on fresh databases and
-an AMQP namespace of their own, and lets a test stop and restart any process.
+an AMQP namespace of their own, and lets a test stop and restart any process. A module that sets
+``PLATFORM_CLOCK = True`` gets processes reading one shifted clock (``DEV_CLOCK_FILE``) that the
+test moves with ``platform.move_to(...)``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ import httpx
 import pytest
 
 from shared.auth import Role
+from shared.clock import ShiftedClock, set_shifted_clock
 from shared.settings import AuthSettings
 from shared.testing.helpers import bearer
 from shared.testing.servers import TestServers
@@ -115,6 +119,19 @@ class ServiceProcesses:
 class Platform:
     services: dict[str, ServiceProcesses]
     auth: AuthSettings
+    #: The processes' ``DEV_CLOCK_FILE``, where the module asked for one (``PLATFORM_CLOCK``).
+    clock_file: Path | None = None
+
+    @property
+    def clock(self) -> ShiftedClock:
+        """The clock every process of the platform reads."""
+        assert self.clock_file is not None, "set PLATFORM_CLOCK = True in the test module"
+        return ShiftedClock(self.clock_file)
+
+    def move_to(self, at: datetime) -> None:
+        """Move every process of the platform to ``at`` (time flows on from there)."""
+        assert self.clock_file is not None, "set PLATFORM_CLOCK = True in the test module"
+        set_shifted_clock(self.clock_file, at)
 
     def __getitem__(self, name: str) -> ServiceProcesses:
         return self.services[name]
@@ -132,6 +149,7 @@ async def run_platform(
     servers: TestServers,
     migrated_database: Any,
     log_dir: Path,
+    clock_file: Path | None = None,
 ) -> AsyncIterator[Platform]:
     from importlib import import_module
 
@@ -152,6 +170,8 @@ async def run_platform(
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if clock_file is not None:
+        base_env["DEV_CLOCK_FILE"] = str(clock_file)
     services: dict[str, ServiceProcesses] = {}
     ports = iter(free_ports(3 * len(names)))
     for name in names:
@@ -161,7 +181,7 @@ async def run_platform(
         env = dict(base_env, **{f"{name.upper()}_DATABASE_URL": url, "PORT": str(port)})
         metrics = {"worker": next(ports), "relay": next(ports)}
         services[name] = ServiceProcesses(name, env, port, log_dir, metrics)
-    platform = Platform(services, AuthSettings())
+    platform = Platform(services, AuthSettings(), clock_file)
     try:
         for service in services.values():
             for process in PROCESSES:
@@ -185,5 +205,8 @@ async def platform(
     """The services named by the module's ``PLATFORM_SERVICES``, running as processes."""
     names: tuple[str, ...] = request.module.PLATFORM_SERVICES
     log_dir = tmp_path_factory.mktemp("platform-logs")
-    async with run_platform(names, test_servers, migrated_database, log_dir) as running:
+    clock_file = (
+        log_dir / "platform-clock" if getattr(request.module, "PLATFORM_CLOCK", 0) else None
+    )
+    async with run_platform(names, test_servers, migrated_database, log_dir, clock_file) as running:
         yield running

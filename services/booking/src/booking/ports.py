@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from booking.domain.bookings import Booking, CancelReason
+from booking.domain.feeds import FeedGrant, FeedKind, FeedScope
 from booking.domain.opening import Closure, OpeningHours
 from booking.domain.policy import YearPolicy
 from booking.domain.resources import Resource, ResourceKind
@@ -110,3 +111,18 @@ class BookingUoW(Protocol):
     def quotas(self) -> Quotas: ...
     @property
     def members(self) -> Members: ...
+
+
+class FeedTokens(Protocol):
+    async def put(
+        self, scope: FeedScope, token_digest: bytes, *, at: datetime, by: str
+    ) -> FeedGrant: ...
+    async def find(self, token_digest: bytes) -> FeedGrant | None: ...
+    async def delete(self, kind: FeedKind, target: str, holder: str) -> bool: ...
+
+
+class FeedUoW(BookingUoW, Protocol):
+    """The feeds' use cases also need the subscription tokens."""
+
+    @property
+    def feed_tokens(self) -> FeedTokens: ...

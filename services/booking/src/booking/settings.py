@@ -27,3 +27,8 @@ class BookingSettings(ServiceSettings):
     parking_pass_price: Decimal = Field(
         default=Decimal("1.00"), validation_alias=AliasChoices("BOOKING_PARKING_PASS_PRICE")
     )
+    #: The booking API's public URL (``https://booking.api.cap-metiers.fr``), the base of the
+    #: feeds' subscription links; unset: the URL the request came to.
+    public_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("BOOKING_PUBLIC_URL"), pattern=r"^https?://"
+    )

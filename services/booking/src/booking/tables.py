@@ -145,3 +145,19 @@ studio_slots = sa.Table(
     _version(),
     sa.CheckConstraint("used >= 0", name="used"),
 )
+
+#: The calendar feeds' subscription tokens (X3): one per feed and holder, stored as SHA-256.
+feed_tokens = sa.Table(
+    "feed_tokens",
+    metadata,
+    sa.Column("feed", sa.Text, primary_key=True),
+    #: The SIREN of a structure's feed, the id of a resource's.
+    sa.Column("target", sa.Text, primary_key=True),
+    #: ``structure:<SIREN>`` for a member's link, ``staff:<subject>`` for a staff member's.
+    sa.Column("holder", sa.Text, primary_key=True),
+    sa.Column("token_sha256", sa.LargeBinary, nullable=False, unique=True),
+    sa.Column("detailed", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.CheckConstraint("feed IN ('structure', 'resource')", name="feed"),
+)

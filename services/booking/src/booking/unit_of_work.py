@@ -3,6 +3,7 @@
 from booking.repository import (
     BookingRepository,
     CalendarRepository,
+    FeedTokenRepository,
     PolicyRepository,
     QuotaRepository,
     ResourceRepository,
@@ -18,6 +19,7 @@ class BookingUnitOfWork(UnitOfWork):
     bookings: BookingRepository
     quotas: QuotaRepository
     members: MemberRights
+    feed_tokens: FeedTokenRepository
 
     def _on_enter(self) -> None:
         self.resources = ResourceRepository(self.connection)
@@ -26,3 +28,4 @@ class BookingUnitOfWork(UnitOfWork):
         self.bookings = BookingRepository(self.connection)
         self.quotas = QuotaRepository(self.connection)
         self.members = MemberRights(self.connection)
+        self.feed_tokens = FeedTokenRepository(self.connection)

@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from booking.api import bookings, calendar, resources
+from booking.api import bookings, calendar, feeds, resources
 
-routers: list[APIRouter] = [resources.router, calendar.router, bookings.router]
+routers: list[APIRouter] = [resources.router, calendar.router, bookings.router, feeds.router]

@@ -1,14 +1,13 @@
-"""Bookings (B2-B7), their cancellation, a structure's credits and calendar feed (X3)."""
+"""Bookings (B2-B7), their cancellation and a structure's credits (X3)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, status
 
 from booking.api.deps import Actor, Reader, Runtime, Siren, Year, scope_of
-from booking.api.resources import CALENDAR
 from booking.api.schemas import BookedOut, BookingIn, BookingOut, CreditsOut, Day, ParkingOut
 from booking.domain.bookings import BookingRequest, BookingStatus, CancelReason
 from booking.handlers import bookings, reads
@@ -140,19 +139,3 @@ async def credits(siren: Siren, year: Year, runtime: Runtime, caller: Reader) ->
     return CreditsOut(
         siren=found.siren, year=found.year, allowed=found.allowed, used=found.used, left=found.left
     )
-
-
-@router.get(
-    "/structures/{siren}/bookings.ics",
-    response_class=Response,
-    responses={
-        200: {"content": {CALENDAR: {}}, "description": "An iCalendar document"},
-        **problem_responses({404: ["not_found"]}),
-    },
-)
-async def structure_feed(siren: Siren, runtime: Runtime, caller: Reader) -> Response:
-    """The structure's bookings (last 90 days and to come) as iCalendar."""
-    caller.ensure_structure(siren)
-    async with runtime.uow() as uow:
-        body = await reads.structure_feed(uow, siren)
-    return Response(body, media_type=CALENDAR)

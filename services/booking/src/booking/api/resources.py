@@ -1,13 +1,13 @@
-"""The site's resources (B1), their availability (B5, B8) and their calendar feed."""
+"""The site's resources (B1) and their availability (B5, B8)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, status
 
-from booking.api.deps import Reader, Runtime, Staff, scope_of
+from booking.api.deps import Reader, Runtime, Staff
 from booking.api.schemas import (
     AvailabilityOut,
     BusyRange,
@@ -20,14 +20,13 @@ from booking.api.schemas import (
 )
 from booking.domain.bookings import Booking
 from booking.domain.resources import ResourceKind
-from booking.handlers import catalogue, reads
+from booking.handlers import catalogue
 from booking.handlers.catalogue import MAX_DAYS, DayAvailability
 from shared.auth import Caller
 from shared.openapi import problem_responses
 from shared.pagination import Page, Paging
 
 router = APIRouter(tags=["resources"])
-CALENDAR = "text/calendar"
 
 
 @router.get("/resources", response_model=Page[ResourceOut])
@@ -130,18 +129,3 @@ def _busy(b: Booking, caller: Caller) -> BusyRange:
     if caller.may_see(b.siren):
         return BusyRange(starts_at=b.starts_at, ends_at=b.ends_at, booking_id=b.id, siren=b.siren)
     return BusyRange(starts_at=b.starts_at, ends_at=b.ends_at)
-
-
-@router.get(
-    "/resources/{resource_id}/bookings.ics",
-    response_class=Response,
-    responses={
-        200: {"content": {CALENDAR: {}}, "description": "An iCalendar document"},
-        **problem_responses({404: ["not_found"]}),
-    },
-)
-async def resource_feed(resource_id: UUID, runtime: Runtime, caller: Reader) -> Response:
-    """The resource's bookings as iCalendar; members see busy times only (X3)."""
-    async with runtime.uow() as uow:
-        body = await reads.resource_feed(uow, resource_id, detailed=scope_of(caller) is None)
-    return Response(body, media_type=CALENDAR)

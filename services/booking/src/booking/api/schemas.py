@@ -23,6 +23,7 @@ from booking.domain.bookings import (
     PurposeCategory,
     Recurrence,
 )
+from booking.domain.feeds import FeedKind
 from booking.domain.opening import OpeningHours
 from booking.domain.policy import MAX_YEAR, MIN_YEAR, YearPolicy
 from booking.domain.resources import MAX_CAPACITY, SITE, Resource, ResourceKind
@@ -307,3 +308,18 @@ class DayOut(BaseModel):
 class AvailabilityOut(BaseModel):
     resource: ResourceOut
     days: list[DayOut]
+
+
+# -- calendar feed links ------------------------------------------------------------------------
+
+
+class FeedLinkOut(BaseModel):
+    """A feed's subscription URL: give it to a calendar application; it needs no bearer."""
+
+    url: str
+    feed: FeedKind
+    #: The structure's SIREN or the resource's id.
+    target: str
+    #: Structure and purpose of every booking, or busy times only.
+    detailed: bool
+    created_at: datetime

@@ -4,12 +4,14 @@ Repositories return the domain's frozen records, never rows.
 """
 
 from booking.repository.bookings import BookingRepository, NewBooking
+from booking.repository.feeds import FeedTokenRepository
 from booking.repository.quotas import QuotaRepository
 from booking.repository.resources import CalendarRepository, PolicyRepository, ResourceRepository
 
 __all__ = [
     "BookingRepository",
     "CalendarRepository",
+    "FeedTokenRepository",
     "NewBooking",
     "PolicyRepository",
     "QuotaRepository",
