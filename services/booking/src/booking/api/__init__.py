@@ -3,5 +3,11 @@
 from fastapi import APIRouter
 
 from booking.api import bookings, calendar, resources
+from shared.projections.member_rights_api import member_rights_router
 
-routers: list[APIRouter] = [resources.router, calendar.router, bookings.router]
+routers: list[APIRouter] = [
+    resources.router,
+    calendar.router,
+    bookings.router,
+    member_rights_router(),
+]
