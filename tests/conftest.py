@@ -13,7 +13,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,10 +122,16 @@ async def run_platform(
     servers: TestServers,
     migrated_database: Any,
     log_dir: Path,
+    *,
+    label: str = "e2e",
+    env: Mapping[str, str] | None = None,
+    ready_within: float = 60.0,
 ) -> AsyncIterator[Platform]:
+    """The platform of ``names``; ``label`` names its databases and AMQP namespace (two
+    platforms of one session need two labels), ``env`` adds settings to every process."""
     from importlib import import_module
 
-    namespace = f"{servers.namespace}.e2e"
+    namespace = f"{servers.namespace}.{label}"
     base_env = {
         k: v
         for k, v in os.environ.items()
@@ -140,21 +146,22 @@ async def run_platform(
             "LOG_JSON": "false",
             "HOST": "127.0.0.1",
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         }
     )
     services: dict[str, ServiceProcesses] = {}
     for name, port in zip(names, free_ports(len(names)), strict=True):
         service_dir = import_module(f"{name}.service").SERVICE_DIR
-        url = await migrated_database(f"e2e_{name}", service_dir)
-        env = dict(base_env, **{f"{name.upper()}_DATABASE_URL": url, "PORT": str(port)})
-        services[name] = ServiceProcesses(name, env, port, log_dir)
+        url = await migrated_database(f"{label}_{name}", service_dir)
+        own = dict(base_env, **{f"{name.upper()}_DATABASE_URL": url, "PORT": str(port)})
+        services[name] = ServiceProcesses(name, own, port, log_dir)
     platform = Platform(services, AuthSettings())
     try:
         for service in services.values():
             for process in PROCESSES:
                 await service.start(process)
         for service in services.values():
-            await service.wait_ready()
+            await service.wait_ready(ready_within)
         yield platform
     finally:
         for service in services.values():
