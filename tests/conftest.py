@@ -15,7 +15,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -150,10 +150,16 @@ async def run_platform(
     migrated_database: Any,
     log_dir: Path,
     clock_file: Path | None = None,
+    *,
+    label: str = "e2e",
+    env: Mapping[str, str] | None = None,
+    ready_within: float = 180.0,
 ) -> AsyncIterator[Platform]:
+    """The platform of ``names``; ``label`` names its databases and AMQP namespace (two
+    platforms of one session need two labels), ``env`` adds settings to every process."""
     from importlib import import_module
 
-    namespace = f"{servers.namespace}.e2e"
+    namespace = f"{servers.namespace}.{label}"
     base_env = {
         k: v
         for k, v in os.environ.items()
@@ -168,6 +174,7 @@ async def run_platform(
             "LOG_JSON": "false",
             "HOST": "127.0.0.1",
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         }
     )
     if clock_file is not None:
@@ -176,18 +183,18 @@ async def run_platform(
     ports = iter(free_ports(3 * len(names)))
     for name in names:
         service_dir = import_module(f"{name}.service").SERVICE_DIR
-        url = await migrated_database(f"e2e_{name}", service_dir)
+        url = await migrated_database(f"{label}_{name}", service_dir)
         port = next(ports)
-        env = dict(base_env, **{f"{name.upper()}_DATABASE_URL": url, "PORT": str(port)})
+        own = dict(base_env, **{f"{name.upper()}_DATABASE_URL": url, "PORT": str(port)})
         metrics = {"worker": next(ports), "relay": next(ports)}
-        services[name] = ServiceProcesses(name, env, port, log_dir, metrics)
+        services[name] = ServiceProcesses(name, own, port, log_dir, metrics)
     platform = Platform(services, AuthSettings(), clock_file)
     try:
         for service in services.values():
             for process in PROCESSES:
                 await service.start(process)
         for service in services.values():
-            await service.wait_ready()
+            await service.wait_ready(ready_within)
         yield platform
     finally:
         for service in services.values():

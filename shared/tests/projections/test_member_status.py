@@ -64,14 +64,21 @@ def test_a_membership_known_only_from_its_lapse_gives_no_rights() -> None:
     assert not status_on(SIREN, date(2026, 6, 1), [period(activated=False)]).member
 
 
-def test_premium_if_a_covering_membership_is_premium() -> None:
+def test_m4_the_grace_keeps_the_plan_of_the_year_before_until_the_renewal_is_paid() -> None:
     renewed = replace(period(2027, "simple"), valid_from=date(2027, 1, 5))
     in_grace = status_on(SIREN, date(2027, 1, 4), [period(2026, "premium"), renewed])
     assert in_grace.premium
     assert in_grace.in_grace
+    # Paid on 5 January: the 2027 membership covers the day outright, with its own plan, as
+    # membership's /rights says (B2: a simple member books no room).
     both = status_on(SIREN, date(2027, 1, 10), [period(2026, "premium"), renewed])
-    assert both.premium
-    assert not both.in_grace  # the 2027 membership covers the day outright
+    assert not both.premium
+    assert not both.in_grace
+
+
+def test_premium_if_a_membership_of_the_day_is_premium() -> None:
+    upgraded = replace(period(2026, "premium"), valid_from=date(2026, 6, 1))
+    assert status_on(SIREN, date(2026, 6, 10), [period(2026, "simple"), upgraded]).premium
 
 
 def test_m9_an_expired_qualiopi_certificate_counts_as_none() -> None:

@@ -43,6 +43,7 @@ from membership.domain.validity import (
     lapse_on_withdrawal,
     restored_by_renewal,
     status_at,
+    status_kept_by_renewal,
     valid_until,
 )
 from shared.errors import Conflict, RuleViolated
@@ -334,6 +335,16 @@ def test_m4_renewal_in_grace_window_restores_a_lapsed_membership() -> None:
         2025, date(2025, 3, 1), state=MembershipState.LAPSED, lapse_reason="renewal_unpaid"
     )
     assert not restored_by_renewal(unpaid, date(2026, 2, 10))
+
+
+def test_m4_renewal_keeps_an_active_member_in_status_until_15_february() -> None:
+    active = paid(2025, date(2025, 3, 1))
+    assert status_kept_by_renewal(active, date(2025, 12, 1))
+    assert status_kept_by_renewal(active, date(2026, 2, 15))
+    assert not status_kept_by_renewal(active, date(2026, 2, 16))
+    lapsed = paid(2025, date(2025, 3, 1), state=MembershipState.LAPSED, lapse_reason="not_renewed")
+    assert not status_kept_by_renewal(lapsed, date(2026, 1, 20))  # reinstated instead
+    assert not status_kept_by_renewal(renewal(2025, date(2025, 3, 1)), date(2025, 12, 1))
 
 
 def test_m4_renewal_withdrawn_during_grace_ends_status() -> None:

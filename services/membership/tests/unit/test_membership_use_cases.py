@@ -12,7 +12,7 @@ import pytest
 from membership.domain.applications import ApplicationStatus, Texts
 from membership.domain.validity import MembershipState
 from membership.records import ApplicationRecord
-from membership.use_cases import applications, payments, rights, structures, upgrades
+from membership.use_cases import applications, campaign, payments, rights, structures, upgrades
 from services.membership.tests.conftest import TEXT, new_siren, siret_of
 from services.membership.tests.unit.fakes import FakeMembershipUnitOfWork
 from shared.clock import FixedClock
@@ -141,6 +141,43 @@ async def test_m5_application_approval_and_payment_activate_the_membership(uow) 
     # Delivered again: nothing changes, nothing is published.
     await pay(uow, paid(siren, membership_id, date(2026, 3, 12)))
     assert len(the(uow, MembershipActivated, siren=siren)) == 1
+
+
+async def test_m4_t2_a_renewal_under_way_announces_the_grace_of_the_year_before(uow) -> None:
+    """Training and booking know member status only from the events: the renewal tells them
+    that the member of 2025 keeps it until 15 February 2026 (M4), as /rights says."""
+
+    async def member_of_2025(plan: str, paid_on: date) -> tuple[str, UUID]:
+        siren = await registered(uow)
+        at(uow, date(2025, 3, 1))
+        async with uow:
+            submitted = await applications.apply(uow, application(siren, 2025, plan))
+            await uow.commit()
+        membership_id = await approved(uow, submitted.id)
+        at(uow, paid_on)
+        await pay(uow, paid(siren, membership_id, paid_on))
+        return siren, membership_id
+
+    siren, membership_id = await member_of_2025("premium", date(2025, 3, 10))
+    at(uow, date(2025, 12, 1))
+    async with uow:
+        await campaign.run_campaign(uow, 2026, "staff-1")
+        await applications.apply(uow, application(siren, 2026))
+        await uow.commit()
+    first, announced = the(uow, MembershipActivated, siren=siren)
+    assert (announced.aggregate_id, announced.aggregate_version) == (str(membership_id), 3)
+    assert announced.payload == first.payload | {"grace_until": "2026-02-15"}
+    async with uow:
+        view = await rights.rights_at(uow, siren, date(2026, 2, 15))
+    assert (view.status.status, view.status.grace_until) == ("grace", date(2026, 2, 15))
+
+    # After 15 February a renewal keeps nothing: no announcement.
+    late, _ = await member_of_2025("simple", date(2025, 12, 2))
+    at(uow, date(2026, 2, 16))
+    async with uow:
+        await applications.apply(uow, application(late, 2026))
+        await uow.commit()
+    assert [e.payload["grace_until"] for e in the(uow, MembershipActivated, siren=late)] == [None]
 
 
 async def test_use_cases_leave_the_commit_to_the_edge(uow) -> None:

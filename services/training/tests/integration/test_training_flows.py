@@ -353,3 +353,30 @@ async def test_staff_export_the_roster_as_csv_for_spreadsheets(scenario: Scenari
     assert lines[0].split(";")[:3] == ["liste", "rang", "nom"]
     assert lines[1].startswith("place;;Martin;Camille;'=cmd@example.org;")
     assert lines[2].startswith("attente;1;")
+
+
+async def test_t2_member_rights_show_the_projection_the_decisions_read(
+    scenario: Scenario,
+) -> None:
+    siren = await scenario.member_of(training_organisation=True)
+    url = f"/member-rights/{siren}"
+    member = await scenario.client.get(url, params={"on": "2026-06-01"}, headers=scenario.staff)
+    assert member.status_code == 200, member.text
+    assert member.json() | {"until": None} == {
+        "siren": siren,
+        "on": "2026-06-01",
+        "member": True,
+        "plan": "simple",
+        "in_grace": False,
+        "until": None,
+        "training_organisation": True,
+        "qualiopi_valid_until": None,
+    }
+    assert member.json()["until"] == "2026-12-31"
+    own = await scenario.client.get(url, headers=scenario.member(siren))
+    assert own.status_code == 200
+    other = await scenario.client.get(url, headers=scenario.member(new_siren()))
+    assert (other.status_code, other.json()["code"]) == (404, "not_found")
+    await scenario.lapse(siren, date(2026, 3, 1))
+    lapsed = await scenario.client.get(url, params={"on": "2026-03-01"}, headers=scenario.staff)
+    assert (lapsed.json()["member"], lapsed.json()["plan"]) == (False, None)

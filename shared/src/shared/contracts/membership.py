@@ -114,7 +114,8 @@ class PlanUpgradeRequested(_MembershipEvent):
 
 
 class MembershipActivated(_MembershipEvent):
-    """Payment confirmed a membership (or its upgrade): the rights hold from ``valid_from``."""
+    """Payment confirmed a membership (or its upgrade): the rights hold from ``valid_from``.
+    Published again with ``grace_until`` when a renewal under way keeps the status (M4)."""
 
     event_type: ClassVar[str] = "MembershipActivated"
     routing_stem: ClassVar[str] = "membership.activated"
@@ -125,7 +126,8 @@ class MembershipActivated(_MembershipEvent):
     plan: Plan
     valid_from: date
     valid_until: date
-    #: Last day of the renewal grace (M4) should a renewal be under way; informational.
+    #: Last day of the renewal grace (M4) once a renewal is under way: the status holds until
+    #: then unless the membership lapses first.
     grace_until: date | None = None
     beneficiary_sirets: list[str] = Field(default_factory=list)
     training_organisation: bool = False

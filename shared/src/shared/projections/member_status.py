@@ -82,6 +82,10 @@ def status_on(
     qualiopi_valid_until: date | None = None,
 ) -> MemberStatus:
     covering = [p for p in periods if p.covers(day)]
+    # M4: the grace of the year before keeps a status while the renewal is unpaid; once the
+    # day's own membership holds, it alone gives the plan (a renewal may change it).
+    own = [p for p in covering if p.valid_until is not None and day <= p.valid_until]
+    covering = own or covering
     if not covering:
         return MemberStatus(siren, day, member=False, qualiopi_valid_until=qualiopi_valid_until)
     plans = {p.plan for p in covering}

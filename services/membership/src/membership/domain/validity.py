@@ -190,6 +190,16 @@ def restored_by_renewal(previous: MembershipFacts, today: date) -> bool:
     )
 
 
+def status_kept_by_renewal(previous: MembershipFacts, today: date) -> bool:
+    """M4: a renewal submitted by 15 February while the membership of the year before is still
+    active keeps its member status until 15 February (training and booking are told)."""
+    return (
+        previous.paid
+        and previous.state is MembershipState.ACTIVE
+        and today <= grace_until(previous.year)
+    )
+
+
 def lapse_on_withdrawal(
     previous: MembershipFacts | None, withdrawn: MembershipFacts, on: date
 ) -> Lapse | None:

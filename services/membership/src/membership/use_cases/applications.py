@@ -20,9 +20,15 @@ from membership.domain.applications import (
     kind_for,
 )
 from membership.domain.plans import check_year, parse_plan
-from membership.domain.validity import MembershipState, grace_until, restored_by_renewal
+from membership.domain.validity import (
+    MembershipState,
+    grace_until,
+    restored_by_renewal,
+    status_kept_by_renewal,
+)
 from membership.records import ApplicationRecord, MembershipRecord
 from membership.use_cases.common import aggregate, customer, structure_of, tariff_of
+from membership.use_cases.payments import announce_grace
 from membership.use_cases.ports import MembershipUoW
 from shared.contracts import (
     MembershipApplicationSubmitted,
@@ -106,15 +112,22 @@ async def apply(uow: MembershipUoW, cmd: Application) -> ApplicationRecord:
         ),
         aggregate(membership),
     )
-    await _reinstate_for(uow, membership)
+    await _keep_status_for(uow, membership)
     return application
 
 
-async def _reinstate_for(uow: MembershipUoW, renewal: MembershipRecord) -> None:
-    """M4: a renewal submitted in the grace window restores the lapsed membership of the year
-    before until 15 February (``MembershipReinstated``)."""
+async def _keep_status_for(uow: MembershipUoW, renewal: MembershipRecord) -> None:
+    """M4: a renewal keeps the member of the year before in status until 15 February: a
+    lapsed one (on 1 January, not renewed) is reinstated (``MembershipReinstated``), an active
+    one announced again with its grace (``MembershipActivated.grace_until``)."""
     previous = await uow.memberships.membership_of(renewal.siren, renewal.year - 1, for_update=True)
-    if previous is None or not restored_by_renewal(previous.facts(), uow.clock.today()):
+    if previous is None:
+        return
+    today = uow.clock.today()
+    if status_kept_by_renewal(previous.facts(), today):
+        await announce_grace(uow, previous)
+        return
+    if not restored_by_renewal(previous.facts(), today):
         return
     restored = await uow.memberships.save_membership(
         replace(previous, state=MembershipState.ACTIVE, lapsed_on=None, lapse_reason=None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from membership.domain.applications import ApplicationStatus
@@ -18,6 +18,7 @@ from membership.domain.validity import (
     MembershipState,
     activation_refusal,
     activation_start,
+    grace_until,
     lapse_on_withdrawal,
     valid_until,
 )
@@ -41,7 +42,13 @@ async def on_invoice_paid(uow: MembershipUoW, event: InvoicePaid) -> None:
 
 
 async def _activated(
-    uow: MembershipUoW, membership: MembershipRecord, *, valid_from: date, invoice_id: UUID
+    uow: MembershipUoW,
+    membership: MembershipRecord,
+    *,
+    valid_from: date,
+    invoice_id: UUID | None,
+    grace_until: date | None = None,
+    activated_at: datetime | None = None,
 ) -> MembershipActivated:
     """What training and booking grant from ``valid_from`` on (the membership as activated)."""
     structure = await structure_of(uow, membership.siren)
@@ -53,11 +60,33 @@ async def _activated(
         plan=membership.plan.value,
         valid_from=valid_from,
         valid_until=valid_until(membership.year),
+        grace_until=grace_until,
         beneficiary_sirets=await uow.structures.beneficiary_sirets(membership.siren),
         training_organisation=training,
         qualiopi_valid_until=structure.qualiopi_valid_until if training else None,
         invoice_id=invoice_id,
-        activated_at=uow.clock.now(),
+        activated_at=activated_at or uow.clock.now(),
+    )
+
+
+async def announce_grace(uow: MembershipUoW, membership: MembershipRecord) -> None:
+    """M4: ``membership`` (locked, active) keeps its status until 15 February of the next year
+    since a renewal is under way: it is announced again with that grace, at a new version, so
+    that training and booking grant January's and early February's dates (T2, B2) as this
+    service's own status does. Its start is the last one announced (an upgrade's payment day:
+    the premium rights), its activation time the first."""
+    announced = await uow.memberships.save_membership(membership)
+    assert announced.valid_from is not None
+    uow.outbox.add(
+        await _activated(
+            uow,
+            announced,
+            valid_from=max(d for d in (announced.valid_from, announced.premium_from) if d),
+            invoice_id=announced.invoice_id,
+            grace_until=grace_until(announced.year),
+            activated_at=announced.activated_at,
+        ),
+        aggregate(announced),
     )
 
 

@@ -2,6 +2,12 @@
 
 from fastapi import APIRouter
 
+from shared.projections.member_rights_api import member_rights_router
 from training.api import catalogue, enrollments, policies
 
-routers: list[APIRouter] = [catalogue.router, enrollments.router, policies.router]
+routers: list[APIRouter] = [
+    catalogue.router,
+    enrollments.router,
+    policies.router,
+    member_rights_router(),
+]
