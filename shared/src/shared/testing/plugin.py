@@ -20,7 +20,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +36,7 @@ from shared.testing.servers import (
     ServersUnavailableError,
     TestServers,
     resolve_servers,
+    run_is_known,
     run_is_over,
 )
 
@@ -57,7 +59,35 @@ def test_servers() -> TestServers:
             if _in_ci():
                 pytest.fail(str(exc), pytrace=False)
             pytest.skip(str(exc))
+        if _servers.origin != "testcontainers":
+            _delete_namespace(None, _servers.rabbitmq_url)
+        _check_broker_answers(_servers.rabbitmq_url)
     return _servers
+
+
+#: How long the broker has to accept a connection and declare a queue at the session's start.
+BROKER_ANSWER_WITHIN_S = 60.0
+
+
+def _check_broker_answers(url: str) -> None:
+    """End the whole session at once when the broker accepts TCP but does no work: otherwise
+    every test that needs it waits for its own timeout, for hours."""
+
+    async def declare_and_delete() -> None:
+        connection = await aio_pika.connect(url, timeout=BROKER_ANSWER_WITHIN_S)
+        async with connection:
+            channel = await connection.channel()
+            queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+            await queue.delete()
+
+    try:
+        _run_apart(lambda: asyncio.wait_for(declare_and_delete(), BROKER_ANSWER_WITHIN_S))
+    except Exception as exc:
+        pytest.exit(
+            f"RabbitMQ at {url} does not declare a queue within {BROKER_ANSWER_WITHIN_S:.0f} s "
+            f"({exc!r}); `make servers` checks and restarts it",
+            returncode=1,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -157,26 +187,33 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _servers = None
 
 
-#: Names made by a test run (``test<run id>.``): those of runs that died are removed too, since
-#: hundreds of leftover quorum queues slow a local broker down to a halt; those of runs still
-#: going on the same broker (another worktree's session) are left alone.
-_TEST_RUN_NAME = re.compile(r"^test([0-9a-f]{8})\.")
+#: Names made by a test run (``test<run id>.``) or a benchmark (``bench<run id>.``): those of runs
+#: that died are removed too, since hundreds of leftover quorum queues slow a local broker down
+#: to a halt; those of runs still going on the same broker (another worktree's session) are left
+#: alone. Under CI nothing else runs, so a name whose run left no lock file is a dead run's too.
+_RUN_NAME = re.compile(r"^(?:test|bench)([0-9a-f]{8})\.")
 
 
-def _delete_namespace(namespace: str, url: str) -> None:
-    """Best effort: remove this run's (and dead runs') queues and exchanges from a local broker."""
+def _delete_namespace(namespace: str | None, url: str) -> None:
+    """Best effort: remove this run's (``namespace``) and dead runs' queues and exchanges from a
+    local broker."""
     if not shutil.which("rabbitmqctl"):
         return
     names: dict[str, list[str]] = {}
     over: dict[str, bool] = {}
+    in_ci = _in_ci()
 
     def of_a_dead_run(name: str) -> bool:
-        match = _TEST_RUN_NAME.match(name)
+        match = _RUN_NAME.match(name)
         if match is None:
             return False
-        if match.group(1) not in over:  # once per run: the first look removes its lock file
-            over[match.group(1)] = run_is_over(match.group(1))
-        return over[match.group(1)]
+        run_id = match.group(1)
+        if run_id not in over:  # once per run: the first look removes its lock file
+            over[run_id] = run_is_over(run_id) or (in_ci and not run_is_known(run_id))
+        return over[run_id]
+
+    def to_delete(name: str) -> bool:
+        return (namespace is not None and name.startswith(f"{namespace}.")) or of_a_dead_run(name)
 
     for kind, command in (("queue", "list_queues"), ("exchange", "list_exchanges")):
         try:
@@ -189,7 +226,9 @@ def _delete_namespace(namespace: str, url: str) -> None:
             ).stdout.split()
         except (subprocess.SubprocessError, OSError):
             return
-        names[kind] = [n for n in listed if n.startswith(f"{namespace}.") or of_a_dead_run(n)]
+        names[kind] = [n for n in listed if to_delete(n)]
+    if not names["queue"] and not names["exchange"]:
+        return
 
     async def delete() -> None:
         connection = await aio_pika.connect(url)
@@ -200,4 +239,11 @@ def _delete_namespace(namespace: str, url: str) -> None:
             for exchange in names["exchange"]:
                 await channel.exchange_delete(exchange)
 
-    asyncio.run(delete())
+    _run_apart(delete)
+
+
+def _run_apart(coroutine: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    """Run a coroutine to its end on a loop of its own thread, leaving the session's loop (and
+    which loop is current) as they are."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(coroutine())).result()

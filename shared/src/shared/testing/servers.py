@@ -116,6 +116,11 @@ def run_is_over(run_id: str) -> bool:
     return True
 
 
+def run_is_known(run_id: str) -> bool:
+    """Whether the test run ``run_id`` left its lock file on this machine (live or not)."""
+    return (RUN_LOCKS / f"{run_id}.lock").exists()
+
+
 def _answers(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):
