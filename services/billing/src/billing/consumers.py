@@ -67,10 +67,39 @@ def _dues(
     )
 
 
-async def _issue_dues(uow: BillingWork, requests: list[IssueRequest]) -> None:
-    """F1: the one dues invoice of each subject (a membership or an upgrade), whatever the
-    number of deliveries; with the auditorium dates of the structures that waited (B3)."""
-    await issue_with_waiting_dates(uow, requests)
+def _membership_dues(
+    kind: InvoiceKind, delivery: Delivery[MembershipApproved] | Delivery[MembershipRenewalRequested]
+) -> IssueRequest:
+    """The dues of a membership's year (new or renewed): the subject is the membership."""
+    event = delivery.event
+    return _dues(
+        delivery,
+        kind,
+        subject_id=event.membership_id,
+        customer=event.customer,
+        year=event.year,
+        plan=event.plan,
+        amount=event.amount,
+    )
+
+
+def _upgrade_dues(delivery: Delivery[PlanUpgradeRequested]) -> IssueRequest:
+    """The difference of an upgrade: the subject is the upgrade, the line names both plans."""
+    event = delivery.event
+    return _dues(
+        delivery,
+        "plan_upgrade",
+        subject_id=event.upgrade_id,
+        customer=event.customer,
+        year=event.year,
+        plan=event.to_plan,
+        amount=event.amount,
+        from_plan=event.from_plan,
+    )
+
+
+# Each dues handler issues the one invoice of each subject whatever the number of deliveries,
+# with the auditorium dates of the structures that waited for it (B3).
 
 
 @consumers.on_batch(MembershipApproved, max_batch=DUES_BATCH)
@@ -78,21 +107,7 @@ async def on_membership_approved(
     deliveries: Sequence[Delivery[MembershipApproved]], uow: BillingWork
 ) -> None:
     """F1/M5: the dues invoice of a new membership, once per structure and year."""
-    await _issue_dues(
-        uow,
-        [
-            _dues(
-                d,
-                "membership_new",
-                subject_id=d.event.membership_id,
-                customer=d.event.customer,
-                year=d.event.year,
-                plan=d.event.plan,
-                amount=d.event.amount,
-            )
-            for d in deliveries
-        ],
-    )
+    await issue_with_waiting_dates(uow, [_membership_dues("membership_new", d) for d in deliveries])
 
 
 @consumers.on_batch(MembershipRenewalRequested, max_batch=DUES_BATCH)
@@ -100,20 +115,8 @@ async def on_membership_renewal_requested(
     deliveries: Sequence[Delivery[MembershipRenewalRequested]], uow: BillingWork
 ) -> None:
     """F1/M6: the dues invoice of a renewal, once per structure and year."""
-    await _issue_dues(
-        uow,
-        [
-            _dues(
-                d,
-                "membership_renewal",
-                subject_id=d.event.membership_id,
-                customer=d.event.customer,
-                year=d.event.year,
-                plan=d.event.plan,
-                amount=d.event.amount,
-            )
-            for d in deliveries
-        ],
+    await issue_with_waiting_dates(
+        uow, [_membership_dues("membership_renewal", d) for d in deliveries]
     )
 
 
@@ -122,22 +125,7 @@ async def on_plan_upgrade_requested(
     deliveries: Sequence[Delivery[PlanUpgradeRequested]], uow: BillingWork
 ) -> None:
     """F1/M10: the difference simple -> premium, once per structure and year."""
-    await _issue_dues(
-        uow,
-        [
-            _dues(
-                d,
-                "plan_upgrade",
-                subject_id=d.event.upgrade_id,
-                customer=d.event.customer,
-                year=d.event.year,
-                plan=d.event.to_plan,
-                amount=d.event.amount,
-                from_plan=d.event.from_plan,
-            )
-            for d in deliveries
-        ],
-    )
+    await issue_with_waiting_dates(uow, [_upgrade_dues(d) for d in deliveries])
 
 
 @consumers.on(MembershipActivated, projection="memberships")

@@ -54,13 +54,15 @@ EnrollmentEvent = (
 
 
 def member_activated(event: MembershipActivated) -> MemberStatusChanged:
-    """Paid dues (M5, M6): a member from ``valid_from`` to ``valid_until`` (M3)."""
+    """Paid dues (M5, M6): a member from ``valid_from`` to ``valid_until`` (M3); announced again
+    with the grace's last day once the next year's renewal is under way (M4)."""
     return MemberStatusChanged(
         siren=event.siren,
         year=event.year,
         status="active",
         since=event.valid_from,
         until=event.valid_until,
+        grace_until=event.grace_until,
         establishment_sirets=sorted(event.beneficiary_sirets),
         training_organisation=event.training_organisation,
     )

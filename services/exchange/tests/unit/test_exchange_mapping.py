@@ -85,6 +85,28 @@ def test_m3_a_paid_membership_is_active_for_its_calendar_year_without_plan_or_in
     assert "invoice_id" not in wire
 
 
+def test_m4_an_active_member_renewing_is_told_a_member_until_the_grace_ends() -> None:
+    event = MembershipActivated(
+        membership_id=uuid.uuid4(),
+        siren="356000000",
+        year=2025,
+        plan="simple",
+        valid_from=date(2025, 1, 1),
+        valid_until=date(2025, 12, 31),
+        grace_until=date(2026, 2, 15),
+        activated_at=AT,
+    )
+    status = mapping.member_activated(event)
+    assert (status.status, status.until, status.grace_until) == (
+        "active",
+        date(2025, 12, 31),
+        date(2026, 2, 15),
+    )
+    assert (
+        mapping.member_activated(event.model_copy(update={"grace_until": None})).grace_until is None
+    )
+
+
 def test_m4_a_renewal_in_the_grace_window_is_grace_until_15_february() -> None:
     event = MembershipReinstated(
         membership_id=uuid.uuid4(),

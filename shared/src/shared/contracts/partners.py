@@ -58,6 +58,9 @@ class MemberStatusChanged(PartnerEvent):
     since: date
     #: Last day of the status where one is known (``active``, ``grace``); None for ``lapsed``.
     until: date | None = None
+    #: ``active`` with the next year's renewal under way: the structure stays a member after
+    #: ``until``, to this day included (the renewal grace of M4), unless it lapses first.
+    grace_until: date | None = None
     #: The beneficiary establishments known when the status changed (active only).
     establishment_sirets: list[str] = Field(default_factory=list)
     #: A training organisation (organisme de formation, M9).
