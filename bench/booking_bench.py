@@ -35,16 +35,16 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_load import (
-    Call,
-    LoadResult,
-    Server,
-    bare_calls,
-    bare_server,
-    free_port,
-    run_load,
-    uvicorn_command,
+from api_against_bare import (
+    add_load_arguments,
+    api_server,
+    compare_rounds,
+    fresh_databases,
+    grant_member_rights,
+    numbered_siren,
+    report,
 )
+from http_load import Call, bare_server, free_port
 
 from booking.domain.opening import public_holiday, site_now
 from booking.domain.policy import YearPolicy
@@ -54,15 +54,10 @@ from booking.service import SERVICE_DIR
 from booking.unit_of_work import BookingUnitOfWork
 from shared.auth import Role, mint_token
 from shared.clock import SystemClock
-from shared.contracts import MembershipActivated
-from shared.db import create_engine, to_sync_url, upgrade_to_head
-from shared.messaging.outbox import AggregateRef, build_envelope
-from shared.projections.member_rights import apply_member_fact
+from shared.db import create_engine, to_sync_url
 from shared.settings import AuthSettings
+from shared.testing.identifiers import siret_of
 
-ADMIN_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 CONCURRENCY = 32
 STRUCTURES = 1000
 #: Every fifth structure is a training organisation (the Lab Studio's, B6).
@@ -79,33 +74,6 @@ CONFLICT_DISTANCE = 48
 PURPOSE = "Atelier d'orientation pour des demandeurs d'emploi"
 
 
-def _siren(i: int) -> str:
-    from stdnum import luhn
-
-    base = f"{20_000_000 + i * 7919:08d}"
-    return base + luhn.calc_check_digit(base)
-
-
-def _siret(siren: str) -> str:
-    from stdnum import luhn
-
-    base = f"{siren}0001"
-    return base + luhn.calc_check_digit(base)
-
-
-def _url(name: str) -> str:
-    head, _, _ = ADMIN_DATABASE_URL.rpartition("/")
-    return f"{head}/{name}"
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 @dataclass(frozen=True)
 class Resource:
     id: uuid.UUID
@@ -115,7 +83,8 @@ class Resource:
 
 def working_days(after: date, count: int) -> list[date]:
     """``count`` working days after ``after``: no weekend, no French public holiday (B8)."""
-    days, day = [], after
+    days: list[date] = []
+    day = after
     while len(days) < count:
         day += timedelta(days=1)
         if day.isoweekday() <= 5 and public_holiday(day) is None:
@@ -131,19 +100,13 @@ async def seed(url: str, sirens: list[str], years: list[int]) -> list[Resource]:
         async with BookingUnitOfWork(engine, SystemClock()) as uow:
             for n, siren in enumerate(sirens):
                 for year in years:
-                    membership_id = uuid.uuid4()
-                    event = MembershipActivated(
-                        membership_id=membership_id,
-                        siren=siren,
-                        year=year,
-                        plan="premium",
-                        valid_from=date(year, 1, 1),
-                        valid_until=date(year, 12, 31),
+                    await grant_member_rights(
+                        uow.connection,
+                        siren,
+                        year,
+                        "premium",
                         training_organisation=n % TRAINING_EVERY == 0,
-                        activated_at=datetime.now(UTC),
                     )
-                    envelope = build_envelope(event, aggregate=AggregateRef.of(membership_id, 1))
-                    await apply_member_fact(uow.connection, event, envelope)
             for year in years:
                 if await uow.policies.get(year) is None:
                     policy = YearPolicy(year, ROOM_CREDITS, Decimal("250.00"), STUDIO_SLOTS, 3)
@@ -279,7 +242,7 @@ def calls_of(requests: list[Request], auth: AuthSettings) -> tuple[list[Call], l
                 "first_name": "Réservation",
                 "last_name": r.resource.name,
                 "email": f"contact@{r.siren}.example.org",
-                "siret": _siret(r.siren),
+                "siret": siret_of(r.siren),
             }
         )
     return calls, bodies
@@ -319,11 +282,9 @@ async def check_rules(url: str) -> dict[str, int]:
 
 
 async def orchestrate(args: argparse.Namespace) -> int:
-    run = uuid.uuid4().hex[:8]
-    booking_db, bare_db = f"bench_booking_{run}", f"bench_bare_{run}"
     rng = random.Random(args.seed)
     auth = AuthSettings()
-    sirens = [_siren(i) for i in range(STRUCTURES)]
+    sirens = [numbered_siren(i, 20_000_000) for i in range(STRUCTURES)]
     total = args.warmup + args.count * args.rounds
     resources_count = ROOMS + 2
     days = working_days(
@@ -339,73 +300,29 @@ async def orchestrate(args: argparse.Namespace) -> int:
         f"booking API vs bare insert; {os.cpu_count()} CPU(s)",
         flush=True,
     )
-    try:
-        for name in (booking_db, bare_db):
-            await _admin(f'CREATE DATABASE "{name}"')
-        await asyncio.to_thread(upgrade_to_head, SERVICE_DIR, _url(booking_db))
-        resources = await seed(_url(booking_db), sirens, years)
+    async with fresh_databases("booking", SERVICE_DIR) as (booking_db, bare_db):
+        resources = await seed(booking_db, sirens, years)
         requests = plan(total, args.conflicts, Planner(sirens, resources, days), rng)
         calls, bodies = calls_of(requests, auth)
-        port = free_port()
-        command = uvicorn_command("booking.app:app", port)
-        if args.profile:
-            command[1:1] = ["-m", "cProfile", "-o", str(Path(args.profile) / "booking-api.prof")]
-        booking = Server(
-            command,
-            port,
-            {"BOOKING_DATABASE_URL": _url(booking_db), "LOG_LEVEL": "WARNING", "LOG_JSON": "false"},
-        )
-        bare = bare_server(_url(bare_db), free_port())
-        runs: dict[str, list[LoadResult]] = {"bare": [], "booking": []}
-        async with booking.running(), bare.running():
-            warm = slice(0, args.warmup)
-            await run_load(bare.url, bare_calls(bodies[warm]), CONCURRENCY, "bare")
-            warmed = await run_load(booking.url, calls[warm], CONCURRENCY, "booking")
-            for r in range(args.rounds):
-                # bare and booking one after the other in each round: the machine's other
-                # work moves both alike, and the pooled figures compare like with like
-                chunk = slice(args.warmup + r * args.count, args.warmup + (r + 1) * args.count)
-                for name, server, load in (
-                    ("bare", bare, bare_calls(bodies[chunk])),
-                    ("booking", booking, calls[chunk]),
-                ):
-                    result = await run_load(server.url, load, CONCURRENCY, name, server)
-                    print(f"  round {r + 1}: " + result.summary(), flush=True)
-                    runs[name].append(result)
-        violations = await check_rules(_url(booking_db))
-    finally:
-        for name in (booking_db, bare_db):
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    pooled = {name: LoadResult.pooled(results) for name, results in runs.items()}
-    throughput = pooled["booking"].throughput / pooled["bare"].throughput
-    p99 = pooled["booking"].percentile(99) / pooled["bare"].percentile(99)
-    paired = sorted(
-        t.throughput / b.throughput for b, t in zip(runs["bare"], runs["booking"], strict=True)
-    )
-    statuses = Counter(warmed.statuses)
-    for result in runs["booking"]:
+        booking = api_server("booking", booking_db, args.profile)
+        bare = bare_server(bare_db, free_port())
+        comparison = await compare_rounds("booking", booking, bare, calls, bodies, args)
+        violations = await check_rules(booking_db)
+    throughput, p99 = report(comparison)
+    statuses = Counter(comparison.warmup.statuses)
+    for result in comparison.measured:
         statuses.update(result.statuses)
     slots = sum(1 for r in requests if r.conflicts_with is None)
     conflicting = total - slots
-    errors = sum(r.server_errors for r in pooled.values()) + warmed.server_errors
+    errors = (
+        sum(r.server_errors for r in comparison.pooled().values()) + comparison.warmup.server_errors
+    )
     unexpected = {s: n for s, n in statuses.items() if s not in (201, 409)}
     broken = {k: v for k, v in violations.items() if not k.startswith("(") and v}
     if not errors and (statuses[201] != slots or statuses[409] != conflicting):
         broken["one booking per slot asked for"] = abs(statuses[201] - slots)
     if violations["(bookings)"] != statuses[201]:
         broken["active bookings = 201 answers"] = abs(violations["(bookings)"] - statuses[201])
-    print()
-    for name, result in pooled.items():
-        print(
-            f"{name:9} {result.throughput:7.1f} req/s   p50 {result.percentile(50):7.1f} ms   "
-            f"p99 {result.percentile(99):7.1f} ms   server CPU {result.server_cpu_ms or 0:.2f} "
-            f"ms/request   ({result.count} requests over {args.rounds} rounds)"
-        )
-    print(f"throughput ratio of each round: {', '.join(f'{x:.2f}' for x in paired)}")
-    print(
-        f"server CPU per request, booking / bare: "
-        f"{(pooled['booking'].server_cpu_ms or 0) / (pooled['bare'].server_cpu_ms or 1):.2f}"
-    )
     print(
         f"bookings asked for {total} ({slots} slots, {conflicting} asking for a slot just asked "
         f"for): {statuses[201]} booked (201), {statuses[409]} refused B5 (409), other answers "
@@ -425,14 +342,10 @@ async def orchestrate(args: argparse.Namespace) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--count", type=int, default=600, help="measured requests per round")
-    parser.add_argument("--warmup", type=int, default=300, help="unmeasured requests first")
-    parser.add_argument("--rounds", type=int, default=4, help="rounds, bare then booking")
+    add_load_arguments(parser, "booking", seed=2026)
     parser.add_argument(
         "--conflicts", type=float, default=0.1, help="share of requests for a slot just asked for"
     )
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--profile", default=None, help="directory for a cProfile of the API")
     raise SystemExit(asyncio.run(orchestrate(parser.parse_args())))
 
 

@@ -22,7 +22,7 @@ import os
 import random
 import sys
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,62 +30,30 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_load import (
-    Call,
-    LoadResult,
-    Server,
-    bare_calls,
-    bare_server,
-    free_port,
-    run_load,
-    uvicorn_command,
+from api_against_bare import (
+    add_load_arguments,
+    api_server,
+    compare_rounds,
+    fresh_databases,
+    grant_member_rights,
+    numbered_siren,
+    report,
 )
+from http_load import Call, bare_server, free_port
 
 from shared.auth import Role, mint_token
 from shared.clock import SystemClock
-from shared.contracts import MembershipActivated
-from shared.db import create_engine, to_sync_url, upgrade_to_head
-from shared.messaging.outbox import AggregateRef, build_envelope
-from shared.projections.member_rights import apply_member_fact
+from shared.db import create_engine, to_sync_url
 from shared.settings import AuthSettings
+from shared.testing.identifiers import siret_of
 from training.domain.catalogue import ActionSpec, SessionSpec
 from training.service import SERVICE_DIR
 from training.unit_of_work import TrainingUnitOfWork
 from training.use_cases import catalogue
 
-ADMIN_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 CONCURRENCY = 32
 SESSIONS = 30
 STRUCTURES = 500
-
-
-def _siren(i: int) -> str:
-    from stdnum import luhn
-
-    base = f"{10_000_000 + i * 7919:08d}"
-    return base + luhn.calc_check_digit(base)
-
-
-def _siret(siren: str, nic: int) -> str:
-    from stdnum import luhn
-
-    base = f"{siren}{nic:04d}"
-    return base + luhn.calc_check_digit(base)
-
-
-def _url(name: str) -> str:
-    head, _, _ = ADMIN_DATABASE_URL.rpartition("/")
-    return f"{head}/{name}"
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def seed(url: str, sirens: list[str], capacity: int) -> list[uuid.UUID]:
@@ -97,18 +65,7 @@ async def seed(url: str, sirens: list[str], capacity: int) -> list[uuid.UUID]:
         async with TrainingUnitOfWork(engine, clock) as uow:
             for siren in sirens:
                 for year in (today.year, today.year + 1):
-                    membership_id = uuid.uuid4()
-                    event = MembershipActivated(
-                        membership_id=membership_id,
-                        siren=siren,
-                        year=year,
-                        plan="simple",
-                        valid_from=date(year, 1, 1),
-                        valid_until=date(year, 12, 31),
-                        activated_at=datetime.now(UTC),
-                    )
-                    envelope = build_envelope(event, aggregate=AggregateRef.of(membership_id, 1))
-                    await apply_member_fact(uow.connection, event, envelope)
+                    await grant_member_rights(uow.connection, siren, year, "simple")
             sessions = []
             types = ["training"] * 20 + ["self_training"] * 6 + ["innovation_lab"] * 4
             for n, kind in enumerate(types):
@@ -157,7 +114,7 @@ def bodies_and_calls(
             "first_name": "Camille",
             "last_name": f"Martin {person}",
             "email": f"salarie{person}@{siren}.example.org",
-            "siret": _siret(siren, 1 + person % 2),
+            "siret": siret_of(siren, 1 + person % 2),
         }
         bodies.append(body)
         calls.append(
@@ -199,11 +156,9 @@ async def check_rules(url: str) -> dict[str, int]:
 
 
 async def orchestrate(args: argparse.Namespace) -> int:
-    run = uuid.uuid4().hex[:8]
-    training_db, bare_db = f"bench_training_{run}", f"bench_bare_{run}"
     rng = random.Random(args.seed)
     auth = AuthSettings()
-    sirens = [_siren(i) for i in range(STRUCTURES)]
+    sirens = [numbered_siren(i, 10_000_000) for i in range(STRUCTURES)]
     print(
         f"enrollment rush: {args.rounds} rounds of {args.count} pre-registrations (after "
         f"{args.warmup} warm-up) at "
@@ -211,68 +166,18 @@ async def orchestrate(args: argparse.Namespace) -> int:
         f"{STRUCTURES} structures; training API vs bare insert; {os.cpu_count()} CPU(s)",
         flush=True,
     )
-    try:
-        for name in (training_db, bare_db):
-            await _admin(f'CREATE DATABASE "{name}"')
-        await asyncio.to_thread(upgrade_to_head, SERVICE_DIR, _url(training_db))
-        sessions = await seed(_url(training_db), sirens, args.capacity)
+    async with fresh_databases("training", SERVICE_DIR) as (training_db, bare_db):
+        sessions = await seed(training_db, sirens, args.capacity)
         bodies, calls = bodies_and_calls(
             args.warmup + args.count * args.rounds, sirens, sessions, auth, rng
         )
-        port = free_port()
-        command = uvicorn_command("training.app:app", port)
-        if args.profile:
-            command[1:1] = ["-m", "cProfile", "-o", str(Path(args.profile) / "training-api.prof")]
-        training = Server(
-            command,
-            port,
-            {
-                "TRAINING_DATABASE_URL": _url(training_db),
-                "LOG_LEVEL": "WARNING",
-                "LOG_JSON": "false",
-            },
-        )
-        bare = bare_server(_url(bare_db), free_port())
-        runs: dict[str, list[LoadResult]] = {"bare": [], "training": []}
-        async with training.running(), bare.running():
-            warm = slice(0, args.warmup)
-            await run_load(bare.url, bare_calls(bodies[warm]), CONCURRENCY, "bare")
-            await run_load(training.url, calls[warm], CONCURRENCY, "training")
-            for r in range(args.rounds):
-                # bare and training one after the other in each round: the machine's other
-                # work moves both alike, and the pooled figures compare like with like
-                chunk = slice(args.warmup + r * args.count, args.warmup + (r + 1) * args.count)
-                for name, server, load in (
-                    ("bare", bare, bare_calls(bodies[chunk])),
-                    ("training", training, calls[chunk]),
-                ):
-                    result = await run_load(server.url, load, CONCURRENCY, name, server)
-                    print(f"  round {r + 1}: " + result.summary(), flush=True)
-                    runs[name].append(result)
-        violations = await check_rules(_url(training_db))
-    finally:
-        for name in (training_db, bare_db):
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    pooled = {name: LoadResult.pooled(results) for name, results in runs.items()}
-    throughput = pooled["training"].throughput / pooled["bare"].throughput
-    p99 = pooled["training"].percentile(99) / pooled["bare"].percentile(99)
-    paired = sorted(
-        t.throughput / b.throughput for b, t in zip(runs["bare"], runs["training"], strict=True)
-    )
-    errors = sum(r.server_errors for r in pooled.values())
+        training = api_server("training", training_db, args.profile)
+        bare = bare_server(bare_db, free_port())
+        comparison = await compare_rounds("training", training, bare, calls, bodies, args)
+        violations = await check_rules(training_db)
+    throughput, p99 = report(comparison)
+    errors = sum(r.server_errors for r in comparison.pooled().values())
     broken = {k: v for k, v in violations.items() if not k.startswith("(") and v}
-    print()
-    for name, result in pooled.items():
-        print(
-            f"{name:9} {result.throughput:7.1f} req/s   p50 {result.percentile(50):7.1f} ms   "
-            f"p99 {result.percentile(99):7.1f} ms   server CPU {result.server_cpu_ms or 0:.2f} "
-            f"ms/request   ({result.count} requests over {args.rounds} rounds)"
-        )
-    print(f"throughput ratio of each round: {', '.join(f'{x:.2f}' for x in paired)}")
-    print(
-        f"server CPU per request, training / bare: "
-        f"{(pooled['training'].server_cpu_ms or 0) / (pooled['bare'].server_cpu_ms or 1):.2f}"
-    )
     print(f"server errors: {errors}; enrollments written: {violations['(enrollments)']}")
     for rule, n in violations.items():
         if not rule.startswith("("):
@@ -289,12 +194,8 @@ async def orchestrate(args: argparse.Namespace) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--count", type=int, default=600, help="measured requests per round")
-    parser.add_argument("--warmup", type=int, default=300, help="unmeasured requests first")
-    parser.add_argument("--rounds", type=int, default=4, help="rounds, bare then training")
+    add_load_arguments(parser, "training", seed=2027)
     parser.add_argument("--capacity", type=int, default=20, help="places per session")
-    parser.add_argument("--seed", type=int, default=2027)
-    parser.add_argument("--profile", default=None, help="directory for a cProfile of the API")
     raise SystemExit(asyncio.run(orchestrate(parser.parse_args())))
 
 

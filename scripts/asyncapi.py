@@ -36,13 +36,15 @@ Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def to_yaml(data: dict[str, Any]) -> str:
-    return HEADER + yaml.dump(
-        data,
-        Dumper=Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
+    return HEADER + str(
+        yaml.dump(
+            data,
+            Dumper=Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+            default_flow_style=False,
+        )
     )
 
 

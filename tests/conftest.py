@@ -28,6 +28,7 @@ from shared.auth import Role
 from shared.clock import ShiftedClock, set_shifted_clock
 from shared.settings import AuthSettings
 from shared.testing.helpers import bearer
+from shared.testing.plugin import delete_names
 from shared.testing.servers import TestServers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -200,6 +201,8 @@ async def run_platform(
         for service in services.values():
             for process in list(service.running):
                 await service.stop(process)
+        if servers.origin != "testcontainers":
+            await asyncio.to_thread(delete_names, namespace, servers.rabbitmq_url)
 
 
 @pytest.fixture(scope="module")
@@ -209,11 +212,16 @@ async def platform(
     migrated_database: Any,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Platform]:
-    """The services named by the module's ``PLATFORM_SERVICES``, running as processes."""
+    """The services named by the module's ``PLATFORM_SERVICES``, running as processes, on
+    databases and an AMQP namespace of the module's own: what one module leaves (opening
+    hours a fuzzer removed, messages on a queue) never meets another's assertions."""
     names: tuple[str, ...] = request.module.PLATFORM_SERVICES
+    label = request.module.__name__.rpartition(".")[2].removeprefix("test_")
     log_dir = tmp_path_factory.mktemp("platform-logs")
     clock_file = (
         log_dir / "platform-clock" if getattr(request.module, "PLATFORM_CLOCK", 0) else None
     )
-    async with run_platform(names, test_servers, migrated_database, log_dir, clock_file) as running:
+    async with run_platform(
+        names, test_servers, migrated_database, log_dir, clock_file, label=label
+    ) as running:
         yield running

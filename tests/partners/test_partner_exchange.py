@@ -33,6 +33,8 @@ from tests.conftest import ROOT, Platform, run_platform
 from tests.partners.consumer import Contract, PartnerConsumer, Received
 from tests.partners.day import MAKES, NAMES, PHASES, a_day
 
+#: The platform's databases and AMQP namespace within the run.
+LABEL = "partners"
 PLATFORM_SERVICES = ("exchange",)
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +82,7 @@ async def onboarded(
     if test_servers.rabbitmqctl is None:
         pytest.fail("this run cannot reach rabbitmqctl: partners cannot be added")
     ctl = test_servers.rabbitmqctl
-    namespace = f"{test_servers.namespace}.e2e"  # run_platform's
+    namespace = f"{test_servers.namespace}.{LABEL}"  # run_platform's
     env = dict(
         os.environ,
         RABBITMQ_URL=test_servers.rabbitmq_url,
@@ -90,7 +92,11 @@ async def onboarded(
     )
     names = ("occitanie", "bretagne")
     running = run_platform(
-        PLATFORM_SERVICES, test_servers, migrated_database, tmp_path_factory.mktemp("logs")
+        PLATFORM_SERVICES,
+        test_servers,
+        migrated_database,
+        tmp_path_factory.mktemp("logs"),
+        label=LABEL,
     )
     started = await asyncio.gather(
         running.__aenter__(),

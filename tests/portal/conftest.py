@@ -55,7 +55,7 @@ async def platform(
     async with contextlib.AsyncExitStack() as stack:
         started = [
             await stack.enter_async_context(
-                run_platform((name,), test_servers, migrated_database, log_dir)
+                run_platform((name,), test_servers, migrated_database, log_dir, label="portal")
             )
             for name in SERVICES
         ]

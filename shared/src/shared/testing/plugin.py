@@ -60,7 +60,7 @@ def test_servers() -> TestServers:
                 pytest.fail(str(exc), pytrace=False)
             pytest.skip(str(exc))
         if _servers.origin != "testcontainers":
-            _delete_namespace(None, _servers.rabbitmq_url)
+            delete_names(None, _servers.rabbitmq_url)
         _check_broker_answers(_servers.rabbitmq_url)
     return _servers
 
@@ -182,7 +182,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _servers is None:
         return
     if _servers.origin != "testcontainers":
-        _delete_namespace(_servers.namespace, _servers.rabbitmq_url)
+        delete_names(_servers.namespace, _servers.rabbitmq_url)
     _servers.stop()
     _servers = None
 
@@ -194,9 +194,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 _RUN_NAME = re.compile(r"^(?:test|bench)([0-9a-f]{8})\.")
 
 
-def _delete_namespace(namespace: str | None, url: str) -> None:
-    """Best effort: remove this run's (``namespace``) and dead runs' queues and exchanges from a
-    local broker."""
+def delete_names(namespace: str | None, url: str) -> None:
+    """Best effort: remove the queues and exchanges of ``namespace`` (a run's, or a platform's
+    within it) and those dead runs left, from a local broker. Quorum queues cost the broker
+    processes and file handles while they exist, and slow its restarts: a suite that keeps
+    every module's queues to its end makes the broker-fault tests wait minutes for recovery."""
     if not shutil.which("rabbitmqctl"):
         return
     names: dict[str, list[str]] = {}
