@@ -172,6 +172,9 @@ async def run_platform(
             "RABBITMQ_NAMESPACE": namespace,
             "CONSUMER_RETRY_DELAYS_MS": "[200, 500]",
             "RELAY_POLL_INTERVAL_S": "0.2",
+            # a platform's 15 processes within a share of PostgreSQL's 100 connections
+            "DATABASE_POOL_SIZE": "2",
+            "DATABASE_MAX_OVERFLOW": "3",
             "LOG_JSON": "false",
             "HOST": "127.0.0.1",
             "PYTHONUNBUFFERED": "1",

@@ -26,7 +26,7 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
     """The service's engine.
 
     In autocommit mode: transactions belong to :class:`shared.unit_of_work.UnitOfWork`, which
@@ -40,7 +40,7 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=10,
+        max_overflow=max_overflow,
         pool_recycle=1800,
         isolation_level="AUTOCOMMIT",
     )

@@ -109,7 +109,11 @@ class ServiceRuntime(Generic[S, U]):
 
     @cached_property
     def engine(self) -> AsyncEngine:
-        return create_engine(self.settings.database_url)
+        return create_engine(
+            self.settings.database_url,
+            pool_size=self.settings.database_pool_size,
+            max_overflow=self.settings.database_max_overflow,
+        )
 
     def uow(self) -> U:
         """A unit of work for reading (leaving it rolls back); to change, use :meth:`transaction`."""

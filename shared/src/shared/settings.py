@@ -28,6 +28,10 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/capmetiers"
+    #: Connections a process keeps open to its database, and how many more it may open at a
+    #: peak: replicas x (pool + overflow) must fit the server's (or PgBouncer's) limit.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
     rabbitmq_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     #: Prefix of every exchange and queue name: isolates test runs sharing one broker.
     rabbitmq_namespace: str = "capmetiers"
