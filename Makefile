@@ -65,8 +65,9 @@ asyncapi:  ## Write the AsyncAPI documents of docs/asyncapi from the contracts
 token:  ## make token ROLE=member SIREN=123456782
 	$(UV) run --no-sync capmetiers-token $(or $(ROLE),staff) $(if $(SIREN),--siren $(SIREN))
 
-bench: install servers  ## Messaging kit, the training rush, booking and billing, each against a raw baseline
+bench: install servers  ## Messaging kit, the training rush, booking, billing, payment to rights, each against a raw baseline
 	$(UV) run --no-sync python bench/messaging_bench.py
 	$(UV) run --no-sync python bench/enrollment_rush_bench.py
 	$(UV) run --no-sync python bench/booking_bench.py
 	$(UV) run --no-sync python bench/billing_bench.py
+	$(UV) run --no-sync python bench/payment_rights_bench.py

@@ -95,9 +95,13 @@ class Agency:
         self._tokens: dict[str, dict[str, str]] = {}
 
     async def __aenter__(self) -> Self:
-        for name in SERVICES:
-            self._clients[name] = self.platform.client(name)
         return self
+
+    def _client(self, service: str) -> httpx.AsyncClient:
+        """The service's client, opened at its first request (a scenario may need only one)."""
+        if service not in self._clients:
+            self._clients[service] = self.platform.client(service)
+        return self._clients[service]
 
     async def __aexit__(
         self,
@@ -171,7 +175,7 @@ class Agency:
     ) -> Json:
         """The answer's JSON; fails the test unless its status is expected (and, for a
         problem, its ``code`` is ``code``)."""
-        response = await self._clients[service].request(method, path, headers=headers, **kwargs)
+        response = await self._client(service).request(method, path, headers=headers, **kwargs)
         wanted = {expect} if isinstance(expect, int) else set(expect)
         assert response.status_code in wanted, (
             f"{method} {service}{path}: {response.status_code} {response.text[:500]}"
