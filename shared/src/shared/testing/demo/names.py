@@ -179,6 +179,7 @@ def employees(structure: Structure, count: int, rng: random.Random) -> list[Pers
     for k in range(count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         label = f"{structure.label}-{chr(ord('a') + k)}"
-        mail = f"{slug(first)}.{slug(last)}.{structure.siren[-4:]}{k}@{slug(structure.legal_name)}.example.org"
+        domain = f"{slug(structure.legal_name)}.example.org"
+        mail = f"{slug(first)}.{slug(last)}.{structure.siren[-4:]}{k}@{domain}"
         people.append(Person(label, structure.siret, first, last, mail))
     return people
