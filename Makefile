@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV ?= uv
 
-.PHONY: install servers browser prepare run compose test lint format typecheck bench token asyncapi
+.PHONY: install servers browser prepare run demo compose test lint format typecheck bench token asyncapi
 
 # --compile-bytecode: every process of the platform then loads its libraries from bytecode
 # instead of compiling them at start-up (where PYTHONDONTWRITEBYTECODE is set, at every start).
@@ -28,6 +28,12 @@ run: prepare  ## Run the whole platform: 5 APIs, 5 workers, 5 relays, the portal
 	@echo "a token:    uv run capmetiers-token staff"
 	@echo "move it in time: uv run python scripts/platform-clock.py 2027-02-16 (--reset: back)"
 	DEV_CLOCK_FILE=$(CURDIR)/.platform-clock $(UV) run --no-sync python scripts/supervise.py Procfile
+
+# The platform of `make run` must be running (another shell); STRUCTURES=12 for a small year,
+# SEED=... for other structures, YEAR=... for another year than the platform's.
+demo: install  ## Fill the running platform with a realistic year (a few hundred structures)
+	DEV_CLOCK_FILE=$(CURDIR)/.platform-clock $(UV) run --no-sync python scripts/demo.py \
+		--structures $(or $(STRUCTURES),300) $(if $(SEED),--seed $(SEED)) $(if $(YEAR),--year $(YEAR))
 
 # Compose v2 (`docker compose`) where it is installed, else the standalone docker-compose.
 COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
@@ -59,8 +65,9 @@ asyncapi:  ## Write the AsyncAPI documents of docs/asyncapi from the contracts
 token:  ## make token ROLE=member SIREN=123456782
 	$(UV) run --no-sync capmetiers-token $(or $(ROLE),staff) $(if $(SIREN),--siren $(SIREN))
 
-bench: install servers  ## Messaging kit, the training rush, booking and billing, each against a raw baseline
+bench: install servers  ## Messaging kit, the training rush, booking, billing, payment to rights, each against a raw baseline
 	$(UV) run --no-sync python bench/messaging_bench.py
 	$(UV) run --no-sync python bench/enrollment_rush_bench.py
 	$(UV) run --no-sync python bench/booking_bench.py
 	$(UV) run --no-sync python bench/billing_bench.py
+	$(UV) run --no-sync python bench/payment_rights_bench.py

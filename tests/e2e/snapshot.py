@@ -24,19 +24,6 @@ CHECK_DAYS = (date(YEAR, 9, 15), date(NEXT, 1, 20), date(NEXT, 2, 16), date(NEXT
 Snapshot = dict[str, Any]
 
 
-async def _pages(
-    a: Agency, service: str, path: str, headers: dict[str, str], **params: Any
-) -> list[Any]:
-    items: list[Any] = []
-    while True:
-        page = await a.call(
-            service, "GET", path, headers, params={**params, "limit": 500, "offset": len(items)}
-        )
-        items.extend(page["items"])
-        if len(items) >= page["total"] or not page["items"]:
-            return items
-
-
 async def membership_view(a: Agency) -> Snapshot:
     view: Snapshot = {}
     for label, s in a.structures.items():
@@ -87,7 +74,7 @@ async def training_view(a: Agency) -> Snapshot:
     sessions = {v: k.partition(":")[2] for k, v in a.ids.items() if k.startswith("session:")}
     view: Snapshot = {"rights": await _rights(a, "training"), "enrollments": {}, "years": {}}
     for label, s in a.structures.items():
-        found = await _pages(a, "training", f"/structures/{s.siren}/enrollments", a.staff)
+        found = await a.pages("training", f"/structures/{s.siren}/enrollments", a.staff)
         view["enrollments"][label] = sorted(
             (
                 sessions[e["session_id"]],
@@ -127,7 +114,7 @@ async def training_view(a: Agency) -> Snapshot:
 async def booking_view(a: Agency) -> Snapshot:
     view: Snapshot = {"rights": await _rights(a, "booking"), "bookings": {}, "credits": {}}
     for label, s in a.structures.items():
-        found = await _pages(a, "booking", "/bookings", a.staff, siren=s.siren)
+        found = await a.pages("booking", "/bookings", a.staff, siren=s.siren)
         view["bookings"][label] = sorted(
             (
                 b["resource_name"],
@@ -149,7 +136,7 @@ async def booking_view(a: Agency) -> Snapshot:
 
 async def billing_view(a: Agency) -> Snapshot:
     view: Snapshot = {"invoices": {}, "reminders": {}}
-    invoices = await _pages(a, "billing", "/invoices", a.finance)
+    invoices = await a.pages("billing", "/invoices", a.finance)
     for i in invoices:
         label = a.by_siren[i["siren"]].label
         view["invoices"].setdefault(label, []).append(
@@ -177,13 +164,13 @@ async def billing_view(a: Agency) -> Snapshot:
     for rows in view["invoices"].values():
         rows.sort()
     view["invoice_numbers"] = sorted(i["number"] for i in invoices)
-    notes = await _pages(a, "billing", "/credit-notes", a.finance)
+    notes = await a.pages("billing", "/credit-notes", a.finance)
     view["credit_note_numbers"] = sorted(n["number"] for n in notes)
     view["credit_notes"] = sorted(
         (a.by_siren[n["siren"]].label, n["amount"], n["cancels_invoice"], n["issued_on"])
         for n in notes
     )
-    payments = await _pages(a, "billing", "/payments", a.finance)
+    payments = await a.pages("billing", "/payments", a.finance)
     view["payments"] = sorted(
         (p["method"], p["amount"], p["allocated"], p["status"], p["source"], p["received_on"])
         for p in payments

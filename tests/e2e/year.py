@@ -10,12 +10,25 @@ relies on. The fault suite replays the same steps, striking between them.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from tests.e2e.acts import attendance, book, enrol, run_finance_jobs, withdraw
+from shared.testing.agency import Movement
+from shared.testing.agency.acts import (
+    Session,
+    add_actions,
+    add_resources,
+    add_sessions,
+    apply,
+    attendance,
+    book,
+    enrol,
+    register,
+    run_finance_jobs,
+    set_terms,
+    withdraw,
+)
 from tests.e2e.agency import NEXT, TEXT, YEAR, Agency, Steps
-from tests.e2e.statements import Movement
 
 year = Steps()
 D = Decimal
@@ -25,15 +38,17 @@ ROOMS = {
     "dordogne": ("Salle Dordogne", "meeting_room", 8),
 }
 AUDITORIUM = ("Auditorium Vincent Merle", "auditorium", 200)
-# label: action, starts_on, days, capacity, registration opens on, department (None: remote)
-SESSIONS: dict[str, tuple[str, date, int, int, date, str | None]] = {
-    "S1": ("A1", date(YEAR, 3, 11), 1, 3, date(YEAR, 1, 13), "33"),
-    "S5": ("A1", date(YEAR, 2, 13), 1, 6, date(YEAR, 1, 13), "33"),
-    "S2": ("A2", date(YEAR, 4, 8), 2, 4, date(YEAR, 1, 13), "33"),
+PESSAC, PAU = ("Pessac, Centre Vincent Merle", "33"), ("Pau, Maison de l'emploi", "64")
+LIMOGES = ("Limoges", "87")
+# label: action, starts_on, days, capacity, registration opens on, place (None: remote)
+SESSIONS: dict[str, Session] = {
+    "S1": ("A1", date(YEAR, 3, 11), 1, 3, date(YEAR, 1, 13), PESSAC),
+    "S5": ("A1", date(YEAR, 2, 13), 1, 6, date(YEAR, 1, 13), PESSAC),
+    "S2": ("A2", date(YEAR, 4, 8), 2, 4, date(YEAR, 1, 13), PESSAC),
     "S3": ("A3", date(YEAR, 3, 20), 1, 10, date(YEAR, 1, 13), None),
-    "S4": ("A4", date(YEAR, 5, 15), 1, 5, date(YEAR, 1, 13), "64"),
-    "S6": ("A5", date(YEAR, 6, 10), 1, 6, date(YEAR, 1, 13), "64"),
-    "S7": ("A6", date(NEXT, 2, 3), 1, 2, date(YEAR, 12, 1), "87"),
+    "S4": ("A4", date(YEAR, 5, 15), 1, 5, date(YEAR, 1, 13), PAU),
+    "S6": ("A5", date(YEAR, 6, 10), 1, 6, date(YEAR, 1, 13), PAU),
+    "S7": ("A6", date(NEXT, 2, 3), 1, 2, date(YEAR, 12, 1), LIMOGES),
 }
 ACTIONS = {
     "A1": ("training", "Accueillir tous les publics", 1),
@@ -43,7 +58,6 @@ ACTIONS = {
     "A5": ("training", "Orienter les adultes en reconversion", 1),
     "A6": ("training", "Les métiers de demain en Nouvelle-Aquitaine", 1),
 }
-PLACES = {"33": "Pessac, Centre Vincent Merle", "64": "Pau, Maison de l'emploi", "87": "Limoges"}
 
 
 # -- January: the catalogue and the applications ------------------------------------------------
@@ -54,97 +68,27 @@ async def opening(a: Agency) -> None:
     await a.at(date(YEAR, 1, 13))
     for y in (YEAR, NEXT):
         dues = {"simple": "100.00", "premium": "150.00", "upgrade": "50.00"}
-        await a.call("membership", "PUT", f"/tariffs/{y}", a.staff, json=dues)
         terms = {
             "room_credits": 5,
             "auditorium_price": "250.00",
             "studio_slots_per_participant": 3,
             "pattern_weeks": 3,
         }
-        await a.call("booking", "PUT", f"/policies/{y}", a.staff, json=terms)
-    # T3's limits are a yearly setting: this year 3 counted actions, of which 2 trainings.
-    await a.call(
-        "training", "PUT", f"/policies/{YEAR}", a.staff, json={"max_actions": 3, "max_trainings": 2}
-    )
-    for key, (name, kind, capacity) in {**ROOMS, "auditorium": AUDITORIUM}.items():
-        made = await a.call(
-            "booking",
-            "POST",
-            "/resources",
-            a.staff,
-            json={"name": name, "kind": kind, "capacity": capacity},
-            expect=201,
-        )
-        a.ids[f"resource:{key}"] = made["id"]
-    for key, (kind, title, days) in ACTIONS.items():
-        body = {
-            "type": kind,
-            "title": title,
-            "description": f"{title} : une action ParcoursPro.",
-            "remote": kind == "self_training",
-        }
-        if days is not None:
-            body["duration_days"] = days
-        made = await a.call("training", "POST", "/actions", a.staff, json=body, expect=201)
-        a.ids[f"action:{key}"] = made["id"]
-    for key, (action, starts_on, days, capacity, opens_on, department) in SESSIONS.items():
-        body = {
-            "starts_on": starts_on.isoformat(),
-            "ends_on": (starts_on + timedelta(days=days - 1)).isoformat(),
-            "capacity": capacity,
-            "registration_opens_on": opens_on.isoformat(),
-        }
-        if department is not None:
-            body |= {"place": PLACES[department], "department": department}
-        made = await a.call(
-            "training",
-            "POST",
-            f"/actions/{a.ids[f'action:{action}']}/sessions",
-            a.staff,
-            json=body,
-            expect=201,
-        )
-        a.ids[f"session:{key}"] = made["id"]
+        # T3's limits are a yearly setting: this year 3 counted actions, of which 2 trainings.
+        limits = {"max_actions": 3, "max_trainings": 2} if y == YEAR else None
+        await set_terms(a, y, dues, terms, limits)
+    await add_resources(a, {**ROOMS, "auditorium": AUDITORIUM})
+    await add_actions(a, ACTIONS)
+    await add_sessions(a, SESSIONS)
 
 
 @year
 async def applications(a: Agency) -> None:
-    for label, s in a.structures.items():
-        await a.call(
-            "membership",
-            "POST",
-            "/structures",
-            a.member(label),
-            expect=201,
-            json={
-                "siren": s.siren,
-                "legal_name": f"Structure {label.upper()} de {s.city}",
-                "legal_form": "association",
-                "email": f"contact@{label}.example.org",
-                "head_office": {
-                    "siret": s.siret,
-                    "address_line": "1 place de la Mairie",
-                    "postal_code": s.postal_code,
-                    "city": s.city,
-                    "insee_code": s.insee_code,
-                },
-            },
-        )
-        applied = await a.call(
-            "membership",
-            "POST",
-            "/applications",
-            a.member(label),
-            expect=201,
-            json={
-                "siren": s.siren,
-                "year": YEAR,
-                "plan": s.plan,
-                "texts": {"structure": TEXT, "activity": TEXT, "motivations": TEXT},
-            },
-        )
+    texts = {"structure": TEXT, "activity": TEXT, "motivations": TEXT}
+    for label in a.structures:
+        await register(a, label)
+        applied = await apply(a, label, YEAR, texts)
         assert (applied["kind"], applied["status"]) == ("new", "pending_review"), applied
-        a.ids[f"application:{label}"] = applied["id"]
 
 
 @year

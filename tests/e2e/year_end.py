@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.e2e.acts import attendance, book, enrol, run_finance_jobs
+from shared.testing.agency import Movement
+from shared.testing.agency.acts import attendance, book, enrol, run_finance_jobs
 from tests.e2e.agency import NEXT, YEAR, Agency, Steps
-from tests.e2e.statements import Movement
 
 year_end = Steps()
 D = Decimal

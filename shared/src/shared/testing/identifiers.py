@@ -10,10 +10,12 @@ from stdnum import luhn
 _LA_POSTE_PREFIX = "356"
 
 
-def new_siren() -> str:
-    """A random Luhn-valid SIREN (La Poste's prefix avoided)."""
+def new_siren(rng: random.Random | None = None) -> str:
+    """A random Luhn-valid SIREN (La Poste's prefix avoided), drawn from ``rng`` if given (a
+    seeded scenario draws the same SIRENs in every run)."""
+    draw = rng or random
     while True:
-        base = f"{random.randrange(10_000_000, 100_000_000)}"
+        base = f"{draw.randrange(10_000_000, 100_000_000)}"
         siren = base + luhn.calc_check_digit(base)
         if not siren.startswith(_LA_POSTE_PREFIX):
             return siren

@@ -41,12 +41,15 @@ def _record(code: str, day: date, zones: dict[int, str]) -> str:
     return "".join(record)
 
 
-def cfonb_statement(day: date, movements: list[Movement], opening: str = "5000.00") -> bytes:
+def cfonb_statement(
+    day: date, movements: list[Movement], opening: str = "5000.00", first_entry: int = 1
+) -> bytes:
     """One day's statement: old balance (01), movements (04, with 05 complements: the payer
-    under ``NPY``, the remittance text under ``LIB``), new balance (07)."""
+    under ``NPY``, the remittance text under ``LIB``), new balance (07). The bank numbers the
+    day's entries from ``first_entry`` (a second statement of one day goes on from the first's)."""
     balance = Decimal(opening)
     records = [_record("01", day, {91: _amount(balance)})]
-    for number, m in enumerate(movements, start=1):
+    for number, m in enumerate(movements, start=first_entry):
         records.append(
             _record(
                 "04",
