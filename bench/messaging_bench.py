@@ -136,7 +136,7 @@ def _beneficiary(siren: str) -> BeneficiaryAdded:
 # -- producers --------------------------------------------------------------------------------
 
 
-async def _drive(
+async def drive(
     indexes: range, rate: float | None, one: Callable[[int], Coroutine[Any, Any, None]]
 ) -> None:
     """Run ``one(i)`` for each i: flat out with a few concurrent tasks, or paced at ``rate``/s."""
@@ -170,12 +170,12 @@ async def _produce(
     ones."""
     go = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, go.set)
-    await _drive(range(job.warmup), None, one)
+    await drive(range(job.warmup), None, one)
     times.clear()
     role.file("producer.warm").write_text("")
     await go.wait()
     _mark_start(role, "producer")
-    await _drive(range(job.warmup, job.warmup + job.count), job.rate, one)
+    await drive(range(job.warmup, job.warmup + job.count), job.rate, one)
     _write_times(role.file("produced.json"), times)
 
 

@@ -39,7 +39,7 @@ from typing import Any
 import aio_pika
 import asyncpg
 from http_load import Server, free_port
-from messaging_bench import ADMIN_DATABASE_URL, RABBITMQ_URL, Bench, Measure, _drive
+from messaging_bench import ADMIN_DATABASE_URL, RABBITMQ_URL, Bench, Measure, drive
 
 from shared.clock import SystemClock
 from shared.contracts import InvoicePaid
@@ -50,7 +50,7 @@ from shared.testing.agency import Agency, ServiceUrls
 from shared.testing.agency.acts import apply, register
 from shared.testing.demo import names
 from shared.testing.demo.year import TEXTS
-from shared.testing.plugin import _delete_namespace
+from shared.testing.plugin import delete_names
 from shared.unit_of_work import UnitOfWork
 
 CHAIN = ("billing", "membership", "training", "booking")
@@ -249,11 +249,11 @@ async def run_chain(
             await wait("the chain consuming the seeding's events", lambda: chain.settled(True))
         except RuntimeError:
             raise RuntimeError(f"the chain did not settle: {chain.waiting}") from None
-        await _drive(range(warmup), None, pay)
+        await drive(range(warmup), None, pay)
         warm = {s for s, _ in memberships[:warmup]}
         await wait("the warm-up's rights", lambda: rights(warm))
         cpu = [p.cpu_seconds() for p in processes]
-        await _drive(range(warmup, len(memberships)), rate, pay)
+        await drive(range(warmup, len(memberships)), rate, pay)
         measured = {s for s, _ in memberships[warmup:]}
         await wait("the measured rights", lambda: rights(measured))
         cpu = [p.cpu_seconds() - before for p, before in zip(processes, cpu, strict=True)]
@@ -306,7 +306,7 @@ async def orchestrate(args: argparse.Namespace) -> int:
         finally:
             await chain.drop()
             await bench.cleanup()
-            _delete_namespace(chain.namespace, RABBITMQ_URL)
+            delete_names(chain.namespace, RABBITMQ_URL)
         raw = min(raws, key=lambda m: m.percentile(99))
         print()
         print(f"{'':48}{'p50 ms':>9}{'p99 ms':>9}")
