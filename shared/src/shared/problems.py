@@ -75,6 +75,25 @@ def problem_of(error: DomainError) -> Problem:
     return Problem(error.status, error.code, error.title, error.detail, extra=error.extra)
 
 
+_NOT_UTF8 = {
+    "location": "body",
+    "message": "the body is not text in UTF-8: send JSON encoded in UTF-8",
+    "type": "json_invalid",
+}
+
+
+def validation_problem(errors: list[dict[str, Any]]) -> Problem:
+    """The 422 problem of a request not of the expected form, listing each error."""
+    summary = "; ".join(f"{e['location']}: {e['message']}" for e in errors[:5])
+    return Problem(
+        422,
+        "validation",
+        "Invalid request",
+        f"The request does not have the expected form: {summary}",
+        extra={"errors": errors},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Map every error to a problem document, once for every service."""
 
@@ -96,18 +115,14 @@ def install_problem_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
-        summary = "; ".join(f"{e['location']}: {e['message']}" for e in errors[:5])
-        problem = Problem(
-            422,
-            "validation",
-            "Invalid request",
-            f"The request does not have the expected form: {summary}",
-            extra={"errors": errors},
-        )
-        return problem_response(problem, request)
+        return problem_response(validation_problem(errors), request)
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI answers a JSON body that is not UTF-8 text with a 400 of its own, where
+            # malformed JSON is a validation error: both are a body of the wrong form.
+            return problem_response(validation_problem([_NOT_UTF8]), request)
         codes = {404: "not_found", 405: "method_not_allowed", 401: "X3", 403: "X3"}
         problem = Problem(
             exc.status_code,

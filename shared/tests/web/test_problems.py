@@ -78,6 +78,20 @@ async def test_malformed_json_is_a_problem_not_a_500(client: httpx.AsyncClient) 
     assert response.json()["code"] == "validation"
 
 
+async def test_a_json_body_not_in_utf8_is_a_validation_problem_like_malformed_json(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/applications", content=b"\xf1e", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "validation"
+    assert [e["location"] for e in body["errors"]] == ["body"]
+    assert "UTF-8" in body["detail"]
+
+
 async def test_unknown_resource_and_route_are_404_problems(client: httpx.AsyncClient) -> None:
     known = await client.get("/invoices/FA-2025-00009")
     assert known.status_code == 404

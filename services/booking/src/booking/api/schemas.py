@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Self
 from uuid import UUID
@@ -29,13 +29,7 @@ from booking.domain.policy import MAX_YEAR, MIN_YEAR, YearPolicy
 from booking.domain.resources import MAX_CAPACITY, SITE, Resource, ResourceKind
 from shared.contracts import Money
 from shared.text import without_nul
-
-
-def _wall_clock(value: time) -> time:
-    """Times are the site's wall-clock time: an offset would be ambiguous."""
-    if value.tzinfo is not None:
-        raise ValueError("give the site's local time without an offset, e.g. 09:30")
-    return value
+from shared.wall_clock import WallClock
 
 
 def _year_in_range(value: date) -> date:
@@ -52,7 +46,6 @@ Text = Annotated[
 LongText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(without_nul)
 ]
-WallClock = Annotated[time, AfterValidator(_wall_clock)]
 Day = Annotated[date, AfterValidator(_year_in_range)]
 Headcount = Annotated[int, Field(ge=0, le=MAX_CAPACITY)]
 
@@ -127,8 +120,8 @@ class OpeningHoursIn(_In):
 
 class OpeningHoursOut(BaseModel):
     weekday: int
-    opens_at: time
-    closes_at: time
+    opens_at: WallClock
+    closes_at: WallClock
 
     @classmethod
     def of(cls, h: OpeningHours) -> OpeningHoursOut:
@@ -217,8 +210,8 @@ class BookingOut(BaseModel):
     resource_name: str
     resource_kind: ResourceKind
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: WallClock
+    ends_at: WallClock
     purpose: str
     purpose_category: PurposeCategory
     attendance: int
@@ -283,8 +276,8 @@ class CreditsOut(BaseModel):
 
 
 class TimeRange(BaseModel):
-    starts_at: time
-    ends_at: time
+    starts_at: WallClock
+    ends_at: WallClock
 
 
 class BusyRange(TimeRange):
@@ -299,8 +292,8 @@ class DayOut(BaseModel):
     #: ``weekend``, ``public_holiday``, ``closure``, ``no_opening_hours``, ``resource_inactive``.
     closed_because: str | None
     detail: str | None
-    opens_at: time | None
-    closes_at: time | None
+    opens_at: WallClock | None
+    closes_at: WallClock | None
     free: list[TimeRange]
     booked: list[BusyRange]
 

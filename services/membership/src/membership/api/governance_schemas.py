@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -19,6 +19,7 @@ from membership.governance.quorum import Quorum
 from membership.records import AssemblyRecord, AwardRecord, DocumentRecord
 from membership.use_cases.assemblies import Answer
 from shared.text import without_nul
+from shared.wall_clock import WallClock
 
 SIREN_OR_SIRET_PATTERN = r"^(\d{9}|\d{14})$"
 #: A street address, a link to join remotely: longer than a name, still bounded.
@@ -57,7 +58,7 @@ class RepresentativeIn(_In):
 class AssemblyIn(_In):
     title: Text
     held_on: date
-    starts_at: time
+    starts_at: WallClock
     #: Where it is held, or the link to join it remotely, or both.
     address: LongLine | None = None
     remote_link: RemoteLink | None = None
@@ -185,7 +186,7 @@ class AssemblySummaryOut(_Out):
     id: UUID
     title: str
     held_on: date
-    starts_at: time
+    starts_at: WallClock
     state: str
     second_convocation: bool
     convened_on: date
