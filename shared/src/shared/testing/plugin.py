@@ -139,6 +139,10 @@ def service_settings(test_servers: TestServers) -> Callable[..., Any]:
             "consumer_max_attempts": 3,
             "relay_poll_interval_s": 0.2,
             "log_json": False,
+            # the session keeps each service's runtime: its idle connections stay few, so that
+            # the platforms started as processes later find PostgreSQL's connections free
+            "database_pool_size": 2,
+            "database_max_overflow": 10,
         }
         values.update(overrides)
         return settings_class.model_validate(values)
