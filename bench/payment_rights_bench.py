@@ -48,9 +48,9 @@ from shared.messaging.outbox import AggregateRef
 from shared.settings import ServiceSettings
 from shared.testing.agency import Agency, ServiceUrls
 from shared.testing.agency.acts import apply, register
+from shared.testing.broker import delete_names
 from shared.testing.demo import names
 from shared.testing.demo.year import TEXTS
-from shared.testing.plugin import delete_names
 from shared.unit_of_work import UnitOfWork
 
 CHAIN = ("billing", "membership", "training", "booking")

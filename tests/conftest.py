@@ -27,8 +27,8 @@ import pytest
 from shared.auth import Role
 from shared.clock import ShiftedClock, set_shifted_clock
 from shared.settings import AuthSettings
+from shared.testing.broker import delete_names
 from shared.testing.helpers import bearer
-from shared.testing.plugin import delete_names
 from shared.testing.servers import TestServers
 
 ROOT = Path(__file__).resolve().parents[1]

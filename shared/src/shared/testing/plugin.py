@@ -17,27 +17,21 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
-import shutil
-import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import aio_pika
 import asyncpg
 import pytest
 
 from shared.db import to_sync_url, upgrade_to_head
 from shared.settings import ServiceSettings
+from shared.testing.broker import BROKER_ANSWER_WITHIN_S, broker_answers, delete_names
 from shared.testing.servers import (
     BrokerControl,
     ServersUnavailableError,
     TestServers,
     resolve_servers,
-    run_is_known,
-    run_is_over,
 )
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -60,34 +54,14 @@ def test_servers() -> TestServers:
                 pytest.fail(str(exc), pytrace=False)
             pytest.skip(str(exc))
         if _servers.origin != "testcontainers":
-            delete_names(None, _servers.rabbitmq_url)
-        _check_broker_answers(_servers.rabbitmq_url)
+            delete_names(None, _servers.rabbitmq_url, dead_if_unknown=_in_ci())
+        if not broker_answers(_servers.rabbitmq_url):
+            pytest.exit(
+                f"RabbitMQ at {_servers.rabbitmq_url} does not declare a queue within "
+                f"{BROKER_ANSWER_WITHIN_S:.0f} s; `make servers` checks and restarts it",
+                returncode=1,
+            )
     return _servers
-
-
-#: How long the broker has to accept a connection and declare a queue at the session's start.
-BROKER_ANSWER_WITHIN_S = 60.0
-
-
-def _check_broker_answers(url: str) -> None:
-    """End the whole session at once when the broker accepts TCP but does no work: otherwise
-    every test that needs it waits for its own timeout, for hours."""
-
-    async def declare_and_delete() -> None:
-        connection = await aio_pika.connect(url, timeout=BROKER_ANSWER_WITHIN_S)
-        async with connection:
-            channel = await connection.channel()
-            queue = await channel.declare_queue(exclusive=True, auto_delete=True)
-            await queue.delete()
-
-    try:
-        _run_apart(lambda: asyncio.wait_for(declare_and_delete(), BROKER_ANSWER_WITHIN_S))
-    except Exception as exc:
-        pytest.exit(
-            f"RabbitMQ at {url} does not declare a queue within {BROKER_ANSWER_WITHIN_S:.0f} s "
-            f"({exc!r}); `make servers` checks and restarts it",
-            returncode=1,
-        )
 
 
 @pytest.fixture(scope="session")
@@ -186,70 +160,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _servers is None:
         return
     if _servers.origin != "testcontainers":
-        delete_names(_servers.namespace, _servers.rabbitmq_url)
+        delete_names(_servers.namespace, _servers.rabbitmq_url, dead_if_unknown=_in_ci())
     _servers.stop()
     _servers = None
-
-
-#: Names made by a test run (``test<run id>.``) or a benchmark (``bench<run id>.``): those of runs
-#: that died are removed too, since hundreds of leftover quorum queues slow a local broker down
-#: to a halt; those of runs still going on the same broker (another worktree's session) are left
-#: alone. Under CI nothing else runs, so a name whose run left no lock file is a dead run's too.
-_RUN_NAME = re.compile(r"^(?:test|bench)([0-9a-f]{8})\.")
-
-
-def delete_names(namespace: str | None, url: str) -> None:
-    """Best effort: remove the queues and exchanges of ``namespace`` (a run's, or a platform's
-    within it) and those dead runs left, from a local broker. Quorum queues cost the broker
-    processes and file handles while they exist, and slow its restarts: a suite that keeps
-    every module's queues to its end makes the broker-fault tests wait minutes for recovery."""
-    if not shutil.which("rabbitmqctl"):
-        return
-    names: dict[str, list[str]] = {}
-    over: dict[str, bool] = {}
-    in_ci = _in_ci()
-
-    def of_a_dead_run(name: str) -> bool:
-        match = _RUN_NAME.match(name)
-        if match is None:
-            return False
-        run_id = match.group(1)
-        if run_id not in over:  # once per run: the first look removes its lock file
-            over[run_id] = run_is_over(run_id) or (in_ci and not run_is_known(run_id))
-        return over[run_id]
-
-    def to_delete(name: str) -> bool:
-        return (namespace is not None and name.startswith(f"{namespace}.")) or of_a_dead_run(name)
-
-    for kind, command in (("queue", "list_queues"), ("exchange", "list_exchanges")):
-        try:
-            listed = subprocess.run(
-                ["rabbitmqctl", "-q", command, "name"],
-                check=True,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            ).stdout.split()
-        except (subprocess.SubprocessError, OSError):
-            return
-        names[kind] = [n for n in listed if to_delete(n)]
-    if not names["queue"] and not names["exchange"]:
-        return
-
-    async def delete() -> None:
-        connection = await aio_pika.connect(url)
-        async with connection:
-            channel = await connection.channel()
-            for queue in names["queue"]:
-                await channel.queue_delete(queue)
-            for exchange in names["exchange"]:
-                await channel.exchange_delete(exchange)
-
-    _run_apart(delete)
-
-
-def _run_apart(coroutine: Callable[[], Coroutine[Any, Any, object]]) -> None:
-    """Run a coroutine to its end on a loop of its own thread, leaving the session's loop (and
-    which loop is current) as they are."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(lambda: asyncio.run(coroutine())).result()
