@@ -62,7 +62,7 @@ class Scenario:
         async with self.runtime.transaction() as uow:
             for event, version in events:
                 envelope = build_envelope(event, aggregate=AggregateRef("seed", version))
-                await apply_member_fact(uow.connection, event, envelope)
+                await apply_member_fact(uow.driver, event, envelope)
 
     def activated(
         self, siren: str, *, plan: str = "premium", year: int = 2026, **extra: Any

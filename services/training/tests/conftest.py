@@ -92,7 +92,7 @@ class Scenario:
 
     async def fold(self, event: Any, ref: AggregateRef) -> None:
         async with self.runtime.transaction() as uow:
-            await apply_member_fact(uow.connection, event, build_envelope(event, aggregate=ref))
+            await apply_member_fact(uow.driver, event, build_envelope(event, aggregate=ref))
 
     async def action(self, type: str = "training", **body: Any) -> dict[str, Any]:
         values: dict[str, Any] = {

@@ -57,7 +57,8 @@ async def apply(engine: AsyncEngine, facts: list[tuple[Event, str, int]]) -> Non
     for event, aggregate, version in facts:
         async with engine.connect() as connection:
             envelope = build_envelope(event, aggregate=AggregateRef(aggregate, version))
-            await apply_member_fact(connection, event, envelope)
+            driver = (await connection.get_raw_connection()).driver_connection
+            await apply_member_fact(driver, event, envelope)
 
 
 def history(siren: str) -> list[tuple[Event, str, int]]:

@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
+import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import (
@@ -54,119 +54,124 @@ MEMBER_RIGHTS_EVENTS: tuple[type[Event], ...] = (
 )
 
 
-def _newer(table: sa.Table, column: str) -> sa.ColumnElement[bool]:
-    """The upsert's guard: the incoming fact is newer than the stored one (or unversioned)."""
-    stored = table.c[column]
-    incoming: sa.ColumnElement[Any] = sa.literal_column(f"excluded.{column}")
-    return sa.or_(stored.is_(None), incoming.is_(None), stored < incoming)
+def _upsert(table: str, key: str, facts: tuple[str, ...], version: str, *given: str) -> str:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE`` of ``facts``, guarded by ``version``: the
+    incoming fact wins when it is newer than the stored one (or either is unversioned).
+
+    Written once as SQL on the driver: these run for every membership event a service consumes,
+    and a Core statement built per event costs more than the rest of the delivery."""
+    columns = (*given, *facts)
+    values = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in facts)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates} "
+        f"WHERE {table}.{version} IS NULL OR excluded.{version} IS NULL "
+        f"OR {table}.{version} < excluded.{version}"
+    )
 
 
-async def _apply_activated(c: AsyncConnection, e: MembershipActivated, version: int | None) -> None:
-    facts = {
-        "plan": e.plan,
-        "valid_from": e.valid_from,
-        "valid_until": e.valid_until,
-        "grace_until": e.grace_until,
-        "training_organisation": e.training_organisation,
-        "activated_version": version,
-    }
-    statement = insert(periods).values(
-        membership_id=e.membership_id, siren=e.siren, year=e.year, **facts
+_ACTIVATED = _upsert(
+    periods.name,
+    "membership_id",
+    ("plan", "valid_from", "valid_until", "grace_until", "training_organisation",
+     "activated_version"),
+    "activated_version",
+    "membership_id", "siren", "year",
+)  # fmt: skip
+_STATUS = _upsert(
+    periods.name,
+    "membership_id",
+    ("lapsed_on", "reinstated_until", "status_version"),
+    "status_version",
+    "membership_id", "siren", "year",
+)  # fmt: skip
+_ESTABLISHMENT_ADDED = _upsert(
+    establishments.name, "siret", ("declared", "version", "name"), "version", "siret", "siren"
+)
+_ESTABLISHMENT_REMOVED = _upsert(
+    establishments.name, "siret", ("declared", "version"), "version", "siret", "siren"
+)
+_CERTIFICATION = _upsert(
+    certifications.name,
+    "siren",
+    ("certificate_number", "valid_until", "version"),
+    "version",
+    "siren",
+)
+#: The snapshots a ``MembershipActivated`` carries: kept unless a versioned fact said otherwise.
+_SNAPSHOT_ESTABLISHMENTS = (
+    f"INSERT INTO {establishments.name} (siret, siren, declared, version) "
+    "SELECT siret, $2, true, NULL FROM unnest($1::text[]) AS siret ON CONFLICT DO NOTHING"
+)
+_SNAPSHOT_CERTIFICATION = (
+    f"INSERT INTO {certifications.name} (siren, valid_until, version) VALUES ($1, $2, NULL) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+async def _apply_activated(
+    driver: asyncpg.Connection, e: MembershipActivated, version: int | None
+) -> None:
+    await driver.execute(
+        _ACTIVATED,
+        e.membership_id,
+        e.siren,
+        e.year,
+        e.plan,
+        e.valid_from,
+        e.valid_until,
+        e.grace_until,
+        e.training_organisation,
+        version,
     )
-    await c.execute(
-        statement.on_conflict_do_update(
-            index_elements=[periods.c.membership_id],
-            set_={k: statement.excluded[k] for k in facts},
-            where=_newer(periods, "activated_version"),
-        )
-    )
-    # the snapshot the event carries: kept unless a versioned fact already said otherwise
     if e.beneficiary_sirets:
-        await c.execute(
-            insert(establishments)
-            .values(
-                [
-                    {"siret": s, "siren": e.siren, "declared": True, "version": None}
-                    for s in e.beneficiary_sirets
-                ]
-            )
-            .on_conflict_do_nothing()
-        )
+        await driver.execute(_SNAPSHOT_ESTABLISHMENTS, list(e.beneficiary_sirets), e.siren)
     if e.qualiopi_valid_until is not None:
-        await c.execute(
-            insert(certifications)
-            .values(siren=e.siren, valid_until=e.qualiopi_valid_until, version=None)
-            .on_conflict_do_nothing()
-        )
+        await driver.execute(_SNAPSHOT_CERTIFICATION, e.siren, e.qualiopi_valid_until)
 
 
 async def _apply_status(
-    c: AsyncConnection,
+    driver: asyncpg.Connection,
     e: MembershipLapsed | MembershipReinstated,
     version: int | None,
 ) -> None:
     if isinstance(e, MembershipLapsed):
-        facts: dict[str, Any] = {"lapsed_on": e.lapsed_on, "reinstated_until": None}
+        lapsed_on, reinstated_until = e.lapsed_on, None
     else:
-        facts = {"lapsed_on": None, "reinstated_until": e.grace_until}
-    facts["status_version"] = version
-    statement = insert(periods).values(
-        membership_id=e.membership_id, siren=e.siren, year=e.year, **facts
-    )
-    await c.execute(
-        statement.on_conflict_do_update(
-            index_elements=[periods.c.membership_id],
-            set_={k: statement.excluded[k] for k in facts},
-            where=_newer(periods, "status_version"),
-        )
+        lapsed_on, reinstated_until = None, e.grace_until
+    await driver.execute(
+        _STATUS, e.membership_id, e.siren, e.year, lapsed_on, reinstated_until, version
     )
 
 
 async def _apply_establishment(
-    c: AsyncConnection, e: BeneficiaryAdded | BeneficiaryRemoved, version: int | None
+    driver: asyncpg.Connection, e: BeneficiaryAdded | BeneficiaryRemoved, version: int | None
 ) -> None:
-    facts: dict[str, Any] = {"declared": isinstance(e, BeneficiaryAdded), "version": version}
     if isinstance(e, BeneficiaryAdded):
-        facts["name"] = e.name
-    statement = insert(establishments).values(siret=e.siret, siren=e.siren, **facts)
-    await c.execute(
-        statement.on_conflict_do_update(
-            index_elements=[establishments.c.siret],
-            set_={k: statement.excluded[k] for k in facts},
-            where=_newer(establishments, "version"),
-        )
-    )
+        await driver.execute(_ESTABLISHMENT_ADDED, e.siret, e.siren, True, version, e.name)
+    else:
+        await driver.execute(_ESTABLISHMENT_REMOVED, e.siret, e.siren, False, version)
 
 
 async def _apply_certification(
-    c: AsyncConnection, e: QualiopiCertificationChanged, version: int | None
+    driver: asyncpg.Connection, e: QualiopiCertificationChanged, version: int | None
 ) -> None:
-    facts = {
-        "certificate_number": e.certificate_number,
-        "valid_until": e.valid_until,
-        "version": version,
-    }
-    statement = insert(certifications).values(siren=e.siren, **facts)
-    await c.execute(
-        statement.on_conflict_do_update(
-            index_elements=[certifications.c.siren],
-            set_={k: statement.excluded[k] for k in facts},
-            where=_newer(certifications, "version"),
-        )
-    )
+    await driver.execute(_CERTIFICATION, e.siren, e.certificate_number, e.valid_until, version)
 
 
-async def apply_member_fact(connection: AsyncConnection, event: Event, envelope: Envelope) -> None:
-    """Fold one membership event into the projection (in the caller's transaction)."""
+async def apply_member_fact(driver: asyncpg.Connection, event: Event, envelope: Envelope) -> None:
+    """Fold one membership event into the projection (in the caller's transaction, on its
+    unit of work's ``driver``)."""
     version = envelope.aggregate_version
     if isinstance(event, MembershipActivated):
-        await _apply_activated(connection, event, version)
+        await _apply_activated(driver, event, version)
     elif isinstance(event, MembershipLapsed | MembershipReinstated):
-        await _apply_status(connection, event, version)
+        await _apply_status(driver, event, version)
     elif isinstance(event, BeneficiaryAdded | BeneficiaryRemoved):
-        await _apply_establishment(connection, event, version)
+        await _apply_establishment(driver, event, version)
     elif isinstance(event, QualiopiCertificationChanged):
-        await _apply_certification(connection, event, version)
+        await _apply_certification(driver, event, version)
     else:
         raise TypeError(f"not a member-rights event: {event.event_type}")
 
@@ -183,7 +188,7 @@ def register_member_rights(
 
 def _handler(model: type[Event], hook: Hook[U] | None) -> Callable[[Any, Envelope, U], Any]:
     async def handle(event: Any, envelope: Envelope, uow: U) -> None:
-        await apply_member_fact(uow.connection, event, envelope)
+        await apply_member_fact(uow.driver, event, envelope)
         if hook is not None:
             await hook(event, envelope, uow)
 
