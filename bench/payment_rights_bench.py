@@ -39,7 +39,8 @@ from typing import Any
 import aio_pika
 import asyncpg
 from http_load import Server, free_port
-from messaging_bench import ADMIN_DATABASE_URL, RABBITMQ_URL, Bench, Measure, drive
+from messaging_harness import Bench, Measure
+from messaging_roles import ADMIN_DATABASE_URL, RABBITMQ_URL, drive
 
 from shared.clock import SystemClock
 from shared.contracts import InvoicePaid
@@ -123,7 +124,13 @@ class Chain:
             "PORT" if process == "api" else "METRICS_PORT": str(port),
         }
         ready = "/health/ready" if process == "api" else "/metrics"
-        return Server([sys.executable, "-m", service, process], port, env, ready_path=ready)
+        command = [sys.executable, "-m", service, process]
+        profile_dir = os.environ.get("BENCH_PROFILE_DIR")
+        if profile_dir and process != "api":
+            # Each worker and relay writes a cProfile dump there when it stops.
+            dump = Path(profile_dir) / f"{service}-{process}.prof"
+            command[1:1] = ["-m", "cProfile", "-o", str(dump)]
+        return Server(command, port, env, ready_path=ready)
 
     def queues(self) -> list[str]:
         """The queues of the workers that run (membership's, training's, booking's)."""
