@@ -8,10 +8,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, pool
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from shared.held_connections import HoldingEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,7 +25,7 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> HoldingEngine:
     """The service's engine.
 
     In autocommit mode: transactions belong to :class:`shared.unit_of_work.UnitOfWork`, which
@@ -36,14 +35,18 @@ def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> A
     No ``pool_pre_ping``: it costs a round trip on every transaction. A connection the server
     dropped fails its statement once, SQLAlchemy then invalidates the pool, and the caller's
     retry (a consumer's redelivery, a client's new request) gets a fresh connection.
+
+    Units of work take their connections through :class:`shared.held_connections.HoldingEngine`,
+    which keeps up to ``pool_size`` of them between two units of work.
     """
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_recycle=1800,
         isolation_level="AUTOCOMMIT",
     )
+    return HoldingEngine(engine.sync_engine, hold_at_most=pool_size)
 
 
 def to_sync_url(url: str) -> str:

@@ -11,17 +11,19 @@ from asyncpg.transaction import Transaction
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.clock import Clock, SystemClock
+from shared.held_connections import HoldingEngine
 from shared.messaging.outbox import OutboxWriter
 
 
 class UnitOfWork:
     """``async with uow: ... await uow.commit()``; leaving without commit rolls everything back.
 
-    It holds one pooled connection under two faces: ``uow.connection``, a SQLAlchemy Core
-    connection for the service's statements, and ``uow.driver``, the asyncpg connection beneath
-    it, on which the kit runs its own statements (transaction, inbox claim, outbox rows). A Core
-    statement costs about three times a driver one on this path, and the kit's statements run
-    for every event, so they skip SQLAlchemy. The transaction is the unit of work's: the engine
+    It holds one pooled connection (one the engine held, when it is a
+    :class:`~shared.held_connections.HoldingEngine`) under two faces: ``uow.connection``, a
+    SQLAlchemy Core connection for the service's statements, and ``uow.driver``, the asyncpg
+    connection beneath it, on which the kit runs its own statements (transaction, inbox claim,
+    outbox rows). A Core statement costs about three times a driver one on this path, and the
+    kit's statements run for every event, so they skip SQLAlchemy. The transaction is the unit of work's: the engine
     is in autocommit mode (see :func:`shared.db.create_engine`) and SQLAlchemy only sends
     statements inside the transaction begun here.
 
@@ -43,13 +45,16 @@ class UnitOfWork:
         """Hook: build repositories on ``self.connection``."""
 
     async def __aenter__(self) -> Self:
-        connection = await self._engine.connect()
+        engine = self._engine
+        connection = await (
+            engine.take() if isinstance(engine, HoldingEngine) else engine.connect()
+        )
         try:
             driver: asyncpg.Connection = (await connection.get_raw_connection()).driver_connection
             transaction = driver.transaction()
             await transaction.start()
         except BaseException:
-            await _discard(connection)
+            await self._discard(connection)
             raise
         self.connection, self.driver, self._transaction = connection, driver, transaction
         self._on_enter()
@@ -87,16 +92,25 @@ class UnitOfWork:
         if transaction is not None:
             try:
                 await transaction.rollback()
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            except (
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+                asyncpg.InternalClientError,
+                OSError,
+            ):
                 healthy = False
         if not healthy or self.driver.is_closed() or self.driver.is_in_transaction():
-            await _discard(self.connection)
+            await self._discard(self.connection)
+        elif isinstance(self._engine, HoldingEngine):
+            await self._engine.give_back(self.connection)
         else:
             await self.connection.close()
 
-
-async def _discard(connection: AsyncConnection) -> None:
-    """Close ``connection`` and drop its DBAPI connection from the pool."""
-    with contextlib.suppress(Exception):
-        await connection.invalidate()
-    await connection.close()
+    async def _discard(self, connection: AsyncConnection) -> None:
+        """Close ``connection`` and drop its DBAPI connection from the pool; the engine's held
+        connections are closed too (the server may have ended them all)."""
+        with contextlib.suppress(Exception):
+            await connection.invalidate()
+        await connection.close()
+        if isinstance(self._engine, HoldingEngine):
+            await self._engine.release_held(broken=True)
