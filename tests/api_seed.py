@@ -19,7 +19,16 @@ from shared.auth import Role
 from shared.testing.helpers import wait_until
 from shared.testing.identifiers import new_siren, siret_of
 from tests.conftest import Platform
-from tests.test_dues_flow import TEXT, invoices_of, membership_state, register
+from tests.member_flows import (
+    apply,
+    approve,
+    invoices_of,
+    membership_state,
+    ok,
+    pay,
+    put_tariffs,
+    register,
+)
 
 #: The platform's day while the APIs are fuzzed: a Tuesday far from the year's edges (M4, B8).
 TODAY = date(2027, 3, 2)
@@ -39,11 +48,6 @@ class Seed:
         ``service``."""
         known = self.values.get(service, {})
         return {name: known[name] for name in names if name in known}
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, f"{response.request.url}: {response.text}"
-    return response.json()
 
 
 async def seed(platform: Platform) -> Seed:
@@ -68,19 +72,10 @@ async def _member(
     """A premium member for the year, its dues invoiced and paid (M5, F5): billing's rows, and
     the application's id."""
     year = TODAY.year
-    staff, finance = platform.token(Role.STAFF), platform.token(Role.FINANCE)
-    prices = {"simple": "100.00", "premium": "150.00", "upgrade": "50.00"}
-    ok(await membership.put(f"/tariffs/{year}", json=prices, headers=staff))
+    await put_tariffs(membership, platform, year)
     await register(membership, platform, siren)
-    texts = {"structure": TEXT, "activity": TEXT, "motivations": TEXT}
-    applied = await membership.post(
-        "/applications",
-        json={"siren": siren, "year": year, "plan": "premium", "texts": texts},
-        headers=platform.token(Role.MEMBER, siren),
-    )
-    application = ok(applied, 201)["id"]
-    approve = f"/applications/{application}/approve"
-    ok(await membership.post(approve, headers=platform.token(Role.BOARD)))
+    application = (await apply(membership, platform, siren, year))["id"]
+    await approve(membership, platform, application)
     async with platform.client("billing") as billing:
         dues: list[Any] = []
 
@@ -90,14 +85,7 @@ async def _member(
 
         await wait_until(invoiced, within=120, interval=0.3)
         [invoice] = dues
-        payment = {
-            "method": "transfer",
-            "amount": invoice["total"],
-            "received_on": TODAY.isoformat(),
-            "payer_reference": f"VIR COTISATION {invoice['number']}",
-            "bank_reference": f"SEED-{invoice['id']}",
-        }
-        paid = ok(await billing.post("/payments", json=payment, headers=finance), 201)
+        paid = await pay(billing, platform, invoice, TODAY)
 
     async def active() -> bool:
         return await membership_state(membership, platform, siren, year) == "active"

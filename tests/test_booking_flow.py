@@ -22,19 +22,24 @@ import pytest
 from shared.auth import Role
 from shared.clock import SystemClock
 from shared.testing.helpers import wait_until
+from shared.testing.identifiers import new_siren
 from tests.conftest import Platform
-from tests.test_dues_flow import TEXT, invoices_of, membership_state, new_siren, register
+from tests.member_flows import (
+    apply,
+    approve,
+    invoices_of,
+    membership_state,
+    ok,
+    pay,
+    put_tariffs,
+    register,
+)
 
 PLATFORM_SERVICES = ("membership", "booking", "billing")
 PLATFORM_CLOCK = True
 pytestmark = pytest.mark.e2e
 
 PURPOSE = "Forum de l'emploi et de l'orientation des jeunes du territoire"
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
 
 
 def working_day(after: date) -> date:
@@ -57,23 +62,16 @@ async def test_b3_b9_f6_auditorium_dates_invoiced_credited_and_reconciled(
 ) -> None:
     year = SystemClock().today().year + 1
     siren = new_siren()
-    staff, board, finance = (platform.token(r) for r in (Role.STAFF, Role.BOARD, Role.FINANCE))
+    staff, finance = platform.token(Role.STAFF), platform.token(Role.FINANCE)
     member = platform.token(Role.MEMBER, siren)
     membership, booking, billing = (platform.client(n) for n in PLATFORM_SERVICES)
     async with membership, booking, billing:
         # June of `year`: a new premium member, approved by the board, its dues paid (M5, F5).
         platform.move_to(datetime(year, 6, 2, 8, tzinfo=UTC))
-        for tariff_year in (year, year + 1):
-            prices = {"simple": "100.00", "premium": "150.00", "upgrade": "50.00"}
-            ok(await membership.put(f"/tariffs/{tariff_year}", json=prices, headers=staff))
+        await put_tariffs(membership, platform, year, year + 1)
         await register(membership, platform, siren)
-        texts = {"structure": TEXT, "activity": TEXT, "motivations": TEXT}
-        applied = await membership.post(
-            "/applications",
-            json={"siren": siren, "year": year, "plan": "premium", "texts": texts},
-            headers=member,
-        )
-        ok(await membership.post(f"/applications/{ok(applied, 201)['id']}/approve", headers=board))
+        applied = await apply(membership, platform, siren, year)
+        await approve(membership, platform, applied["id"])
 
         async def invoiced(kind: str, n: int = 1) -> list[Any]:
             found = [i for i in await invoices_of(billing, platform, siren) if i["kind"] == kind]
@@ -81,17 +79,7 @@ async def test_b3_b9_f6_auditorium_dates_invoiced_credited_and_reconciled(
 
         await wait_until(lambda: invoiced("membership_new"), within=30, interval=0.3)
         [dues] = await invoiced("membership_new")
-        payment = {
-            "method": "transfer",
-            "amount": dues["total"],
-            "received_on": platform.clock.today().isoformat(),
-            "payer_reference": f"VIR COTISATION {dues['number']}",
-            "bank_reference": f"E2E-{dues['id']}",
-        }
-        assert (
-            ok(await billing.post("/payments", json=payment, headers=finance), 201)["status"]
-            == "matched"
-        )
+        await pay(billing, platform, dues, platform.clock.today())
 
         async def state_is(wanted: str) -> bool:
             return await membership_state(membership, platform, siren, year) == wanted

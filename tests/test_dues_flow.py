@@ -11,81 +11,26 @@ from __future__ import annotations
 import asyncio
 import signal
 from decimal import Decimal
-from typing import Any
 
-import httpx
 import pytest
 
 from shared.auth import Role
 from shared.clock import SystemClock
 from shared.testing.helpers import wait_until
-from shared.testing.identifiers import new_siren, siret_of
+from shared.testing.identifiers import new_siren
 from tests.conftest import Platform
+from tests.member_flows import (
+    apply,
+    approve,
+    invoices_of,
+    membership_state,
+    pay,
+    put_tariffs,
+    register,
+)
 
 PLATFORM_SERVICES = ("membership", "billing")
 pytestmark = pytest.mark.e2e
-
-TEXT = (
-    "Association d'accompagnement vers l'emploi des jeunes du Médoc, "
-    "qui anime des ateliers d'orientation et de découverte des métiers."
-)
-
-
-async def register(membership: httpx.AsyncClient, platform: Platform, siren: str) -> None:
-    response = await membership.post(
-        "/structures",
-        json={
-            "siren": siren,
-            "legal_name": f"Mission Locale Test {siren}",
-            "legal_form": "association",
-            "head_office": {
-                "siret": siret_of(siren),
-                "address_line": "12 cours de la Marne",
-                "postal_code": "33800",
-                "city": "Bordeaux",
-                "insee_code": "33063",
-            },
-            "email": "contact@example.org",
-        },
-        headers=platform.token(Role.MEMBER, siren),
-    )
-    assert response.status_code == 201, response.text
-
-
-async def invoices_of(billing: httpx.AsyncClient, platform: Platform, siren: str) -> list[Any]:
-    response = await billing.get(
-        "/invoices", params={"siren": siren}, headers=platform.token(Role.FINANCE)
-    )
-    assert response.status_code == 200, response.text
-    result: list[Any] = response.json()["items"]
-    return result
-
-
-async def membership_state(
-    membership: httpx.AsyncClient, platform: Platform, siren: str, year: int
-) -> str | None:
-    response = await membership.get(
-        f"/structures/{siren}/memberships", headers=platform.token(Role.STAFF)
-    )
-    assert response.status_code == 200, response.text
-    states = [m["state"] for m in response.json() if m["year"] == year]
-    return states[0] if states else None
-
-
-async def pay(billing: httpx.AsyncClient, platform: Platform, invoice: dict[str, Any]) -> None:
-    response = await billing.post(
-        "/payments",
-        json={
-            "method": "transfer",
-            "amount": invoice["total"],
-            "received_on": SystemClock().today().isoformat(),
-            "payer_reference": f"VIR COTISATION {invoice['number']}",
-            "bank_reference": f"E2E-{invoice['id']}",
-        },
-        headers=platform.token(Role.FINANCE),
-    )
-    assert response.status_code == 201, response.text
-    assert response.json()["status"] == "matched", response.json()
 
 
 async def test_m5_f5_new_membership_then_m6_renewal_end_to_end(platform: Platform) -> None:
@@ -95,36 +40,17 @@ async def test_m5_f5_new_membership_then_m6_renewal_end_to_end(platform: Platfor
     billing = platform.client("billing")
     staff = platform.token(Role.STAFF)
     async with membership, billing:
-        for tariff_year in (year, year + 1):
-            response = await membership.put(
-                f"/tariffs/{tariff_year}",
-                json={"simple": "100.00", "premium": "150.00", "upgrade": "50.00"},
-                headers=staff,
-            )
-            assert response.status_code == 200, response.text
+        await put_tariffs(membership, platform, year, year + 1)
         await register(membership, platform, siren)
 
         # New membership (M5): the board approves, billing invoices, payment activates.
-        applied = await membership.post(
-            "/applications",
-            json={
-                "siren": siren,
-                "year": year,
-                "plan": "premium",
-                "texts": {"structure": TEXT, "activity": TEXT, "motivations": TEXT},
-            },
-            headers=platform.token(Role.MEMBER, siren),
-        )
-        assert applied.status_code == 201, applied.text
-        assert applied.json()["kind"] == "new"
-        assert applied.json()["status"] == "pending_review"
+        applied = await apply(membership, platform, siren, year)
+        assert applied["kind"] == "new"
+        assert applied["status"] == "pending_review"
 
         # Billing's consumer dies before the approval: the event waits in its queue.
         await platform["billing"].stop("worker", signal.SIGKILL)
-        approved = await membership.post(
-            f"/applications/{applied.json()['id']}/approve", headers=platform.token(Role.BOARD)
-        )
-        assert approved.status_code == 200, approved.text
+        await approve(membership, platform, applied["id"])
         await asyncio.sleep(2)
         assert await invoices_of(billing, platform, siren) == []
         await platform["billing"].start("worker")

@@ -11,7 +11,7 @@ from shared.auth import Role
 from shared.clock import SystemClock
 from shared.testing.helpers import wait_until
 from tests.conftest import Platform
-from tests.test_dues_flow import TEXT, invoices_of, membership_state, pay, register
+from tests.member_flows import TEXT, invoices_of, membership_state, pay, register
 
 YEAR = SystemClock().today().year
 

@@ -25,10 +25,10 @@ from portal.formats import date_fr
 from shared.auth import Role
 from shared.clock import SystemClock
 from shared.testing.helpers import wait_until
+from shared.testing.identifiers import new_siren, siret_of
 from tests.conftest import Platform
 from tests.portal.conftest import Person
 from tests.portal.flows import YEAR, active_member
-from tests.test_dues_flow import new_siren, siret_of
 
 pytestmark = pytest.mark.e2e
 TODAY = SystemClock().today()
@@ -54,7 +54,7 @@ async def members(platform: Platform) -> Members:
 
 
 def legal_name(siren: str) -> str:
-    """The name ``tests.test_dues_flow.register`` gives a structure."""
+    """The name ``tests.member_flows.register`` gives a structure."""
     return f"Mission Locale Test {siren}"
 
 

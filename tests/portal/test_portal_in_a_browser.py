@@ -20,11 +20,12 @@ from playwright.async_api import expect
 from shared.auth import Role
 from shared.clock import SystemClock
 from shared.testing.helpers import wait_until
+from shared.testing.identifiers import new_siren, siret_of
 from tests.conftest import Platform
+from tests.member_flows import TEXT, invoices_of
 from tests.portal.conftest import Person
 from tests.portal.flows import YEAR, approved_and_invoiced, invoice_of
 from tests.portal.statements import cfonb_statement
-from tests.test_dues_flow import TEXT, invoices_of, new_siren, siret_of
 
 pytestmark = pytest.mark.e2e
 
