@@ -224,7 +224,7 @@ _handler_through_driver = True
 
 
 @_kit_consumers.on(BeneficiaryAdded)
-async def onbeneficiary_added(
+async def on_beneficiary_added(
     event: BeneficiaryAdded, envelope: Envelope, uow: _TimedUnitOfWork
 ) -> None:
     uow.message_id = str(envelope.message_id)

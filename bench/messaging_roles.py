@@ -47,7 +47,7 @@ class Role:
 
     @property
     def raw_queue(self) -> str:
-        return f"{self.namespace}.raw.onbeneficiary_added"
+        return f"{self.namespace}.raw.on_beneficiary_added"
 
     def settings(self, database_url: str) -> ServiceSettings:
         return ServiceSettings(
