@@ -60,20 +60,25 @@ async def test_x2_consecutive_units_of_work_share_a_held_connection(
     assert engine.sync_engine.pool.checkedout() == 1  # type: ignore[attr-defined]
 
 
-async def test_x2_no_more_are_held_than_the_pool_keeps(engine: HoldingEngine) -> None:
-    started = asyncio.Event()
+async def side_by_side(engine: AsyncEngine, count: int) -> list[int]:
+    """The backends of ``count`` units of work open at the same time, all committed."""
+    together = asyncio.Event()
 
     async def one() -> int:
         async with UnitOfWork(engine) as uow:
             pid = await uow.driver.fetchval("SELECT pg_backend_pid()")
-            await started.wait()
+            await together.wait()
             await uow.commit()
         return int(pid)
 
-    tasks = [asyncio.create_task(one()) for _ in range(4)]
+    tasks = [asyncio.create_task(one()) for _ in range(count)]
     await asyncio.sleep(0.5)
-    started.set()
-    assert len(set(await asyncio.gather(*tasks))) == 4  # pool_size 2 + max_overflow 2
+    together.set()
+    return list(await asyncio.gather(*tasks))
+
+
+async def test_x2_no_more_are_held_than_the_pool_keeps(engine: HoldingEngine) -> None:
+    assert len(set(await side_by_side(engine, 4))) == 4  # pool_size 2 + max_overflow 2
     # two held; the overflow ones closed by the pool as it would without holding
     assert engine.sync_engine.pool.checkedout() == 2  # type: ignore[attr-defined]
 
@@ -89,22 +94,7 @@ async def test_x2_a_connection_held_long_enough_goes_back_through_the_pool(
 async def test_x2_a_broken_connection_makes_the_engine_close_what_it_holds(
     engine: HoldingEngine, probe_engine: AsyncEngine
 ) -> None:
-    async def hold_two() -> list[int]:
-        gate = asyncio.Event()
-
-        async def one() -> int:
-            async with UnitOfWork(engine) as uow:
-                pid = await uow.driver.fetchval("SELECT pg_backend_pid()")
-                await gate.wait()
-                await uow.commit()
-            return int(pid)
-
-        tasks = [asyncio.create_task(one()) for _ in range(2)]
-        await asyncio.sleep(0.3)
-        gate.set()
-        return list(await asyncio.gather(*tasks))
-
-    held = await hold_two()
+    held = await side_by_side(engine, 2)
     async with probe_engine.connect() as admin:
         for pid in held:
             await admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
