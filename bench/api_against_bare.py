@@ -27,7 +27,6 @@ from typing import Any, Literal
 
 import asyncpg
 from http_load import Call, LoadResult, Server, bare_calls, free_port, run_load, uvicorn_command
-from sqlalchemy.ext.asyncio import AsyncConnection
 from stdnum import luhn
 
 from shared.contracts import MembershipActivated
@@ -78,7 +77,7 @@ async def fresh_databases(service: str, service_dir: Path) -> AsyncIterator[tupl
 
 
 async def grant_member_rights(
-    connection: AsyncConnection,
+    driver: asyncpg.Connection,
     siren: str,
     year: int,
     plan: Literal["simple", "premium"],
@@ -99,7 +98,7 @@ async def grant_member_rights(
         activated_at=datetime.now(UTC),
     )
     envelope = build_envelope(event, aggregate=AggregateRef.of(membership_id, 1))
-    await apply_member_fact(connection, event, envelope)
+    await apply_member_fact(driver, event, envelope)
 
 
 def api_server(service: str, url: str, profile: str | None) -> Server:

@@ -101,7 +101,7 @@ async def seed(url: str, sirens: list[str], years: list[int]) -> list[Resource]:
             for n, siren in enumerate(sirens):
                 for year in years:
                     await grant_member_rights(
-                        uow.connection,
+                        uow.driver,
                         siren,
                         year,
                         "premium",

@@ -65,7 +65,7 @@ async def seed(url: str, sirens: list[str], capacity: int) -> list[uuid.UUID]:
         async with TrainingUnitOfWork(engine, clock) as uow:
             for siren in sirens:
                 for year in (today.year, today.year + 1):
-                    await grant_member_rights(uow.connection, siren, year, "simple")
+                    await grant_member_rights(uow.driver, siren, year, "simple")
             sessions = []
             types = ["training"] * 20 + ["self_training"] * 6 + ["innovation_lab"] * 4
             for n, kind in enumerate(types):
