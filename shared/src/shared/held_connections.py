@@ -44,10 +44,8 @@ class HoldingEngine(AsyncEngine):
 
     async def take(self) -> AsyncConnection:
         """A held connection, or one checked out of the pool."""
-        while self._held:
-            connection = self._held.pop()
-            if not connection.closed and not connection.invalidated:
-                return connection
+        if self._held:
+            return self._held.pop()
         return await self.connect()
 
     async def give_back(self, connection: AsyncConnection) -> None:

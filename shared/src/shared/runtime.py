@@ -22,12 +22,12 @@ from typing import Any, Generic, TypeVar
 import aio_pika
 from faststream.rabbit import RabbitBroker
 from opentelemetry.trace import Tracer
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.asyncapi import Document, service_document
 from shared.clock import Clock, ShiftedClock, SystemClock
 from shared.contracts.registry import REGISTRY, EventRegistry
 from shared.db import create_engine, upgrade_to_head
+from shared.held_connections import HoldingEngine
 from shared.logging import configure_logging
 from shared.messaging.consumers import EventConsumers
 from shared.messaging.relay import OutboxRelay
@@ -72,7 +72,7 @@ class ServiceRuntime(Generic[S, U]):
     service_dir: Path
     consumers: EventConsumers[U]
     #: The service's unit of work on the runtime's engine and clock.
-    make_uow: Callable[[AsyncEngine, Clock], U]
+    make_uow: Callable[[HoldingEngine, Clock], U]
     background_jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
     commands: Sequence[Command] = field(default_factory=tuple)
     #: Every time-dependent rule reads the date here; tests set a FixedClock.
@@ -108,7 +108,7 @@ class ServiceRuntime(Generic[S, U]):
     # -- database ----------------------------------------------------------------------------
 
     @cached_property
-    def engine(self) -> AsyncEngine:
+    def engine(self) -> HoldingEngine:
         return create_engine(
             self.settings.database_url,
             pool_size=self.settings.database_pool_size,

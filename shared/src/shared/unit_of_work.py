@@ -8,7 +8,7 @@ from typing import Self
 
 import asyncpg
 from asyncpg.transaction import Transaction
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import Clock, SystemClock
 from shared.held_connections import HoldingEngine
@@ -18,7 +18,7 @@ from shared.messaging.outbox import OutboxWriter
 class UnitOfWork:
     """``async with uow: ... await uow.commit()``; leaving without commit rolls everything back.
 
-    It holds one pooled connection (one the engine held, when it is a
+    It holds one pooled connection (one the engine held since the last unit of work, see
     :class:`~shared.held_connections.HoldingEngine`) under two faces: ``uow.connection``, a
     SQLAlchemy Core connection for the service's statements, and ``uow.driver``, the asyncpg
     connection beneath it, on which the kit runs its own statements (transaction, inbox claim,
@@ -35,7 +35,7 @@ class UnitOfWork:
     connection: AsyncConnection
     driver: asyncpg.Connection
 
-    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
+    def __init__(self, engine: HoldingEngine, clock: Clock | None = None) -> None:
         self._engine = engine
         self.clock: Clock = clock or SystemClock()
         self.outbox = OutboxWriter(self.clock)
@@ -45,10 +45,7 @@ class UnitOfWork:
         """Hook: build repositories on ``self.connection``."""
 
     async def __aenter__(self) -> Self:
-        engine = self._engine
-        connection = await (
-            engine.take() if isinstance(engine, HoldingEngine) else engine.connect()
-        )
+        connection = await self._engine.take()
         try:
             driver: asyncpg.Connection = (await connection.get_raw_connection()).driver_connection
             transaction = driver.transaction()
@@ -101,10 +98,8 @@ class UnitOfWork:
                 healthy = False
         if not healthy or self.driver.is_closed() or self.driver.is_in_transaction():
             await self._discard(self.connection)
-        elif isinstance(self._engine, HoldingEngine):
-            await self._engine.give_back(self.connection)
         else:
-            await self.connection.close()
+            await self._engine.give_back(self.connection)
 
     async def _discard(self, connection: AsyncConnection) -> None:
         """Close ``connection`` and drop its DBAPI connection from the pool; the engine's held
@@ -112,5 +107,4 @@ class UnitOfWork:
         with contextlib.suppress(Exception):
             await connection.invalidate()
         await connection.close()
-        if isinstance(self._engine, HoldingEngine):
-            await self._engine.release_held(broken=True)
+        await self._engine.release_held(broken=True)

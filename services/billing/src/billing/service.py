@@ -2,14 +2,13 @@
 
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from billing.consumers import consumers
 from billing.production import documents_job
 from billing.scheduler import OVERDUE_COMMAND, REMINDERS_COMMAND, overdue_task, reminders_task
 from billing.settings import BillingSettings
 from billing.unit_of_work import BillingUnitOfWork
 from shared.clock import Clock, SystemClock
+from shared.held_connections import HoldingEngine
 from shared.runtime import ServiceRuntime, every
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
@@ -21,7 +20,7 @@ def build_runtime(settings: BillingSettings, clock: Clock | None = None) -> Bill
     """The service with its settings and clock: the app, the worker and tests all start here."""
     the_clock: Clock = clock or SystemClock()
 
-    def make_uow(engine: AsyncEngine, clock: Clock) -> BillingUnitOfWork:
+    def make_uow(engine: HoldingEngine, clock: Clock) -> BillingUnitOfWork:
         return BillingUnitOfWork(engine, settings, clock)
 
     return ServiceRuntime(

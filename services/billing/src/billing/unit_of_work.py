@@ -1,7 +1,5 @@
 """The billing unit of work: one transaction, its repositories, its outbox and the clock."""
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from billing.repositories.auditorium import AuditoriumRepository
 from billing.repositories.documents import DocumentRepository
 from billing.repositories.idempotency import IdempotencyRepository
@@ -12,6 +10,7 @@ from billing.repositories.projections import ProjectionRepository
 from billing.repositories.reminders import ReminderRepository
 from billing.settings import BillingSettings
 from shared.clock import Clock
+from shared.held_connections import HoldingEngine
 from shared.unit_of_work import UnitOfWork
 
 
@@ -27,7 +26,7 @@ class BillingUnitOfWork(UnitOfWork):
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        engine: HoldingEngine,
         settings: BillingSettings,
         clock: Clock | None = None,
     ) -> None:

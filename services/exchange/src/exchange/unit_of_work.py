@@ -1,9 +1,8 @@
 """The exchange unit of work: one transaction, its projection of the sessions, its outbox."""
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from exchange.repository import SessionRepository
 from shared.clock import Clock
+from shared.held_connections import HoldingEngine
 from shared.unit_of_work import UnitOfWork
 
 
@@ -11,7 +10,7 @@ class ExchangeUnitOfWork(UnitOfWork):
     sessions: SessionRepository
 
     def __init__(
-        self, engine: AsyncEngine, clock: Clock | None = None, *, pseudonym_key: bytes
+        self, engine: HoldingEngine, clock: Clock | None = None, *, pseudonym_key: bytes
     ) -> None:
         super().__init__(engine, clock)
         #: The key of the participants' references (:mod:`exchange.pseudonyms`).
