@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -26,17 +25,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import asyncpg
+from databases import create_database, drop_databases
 from http_load import Call, LoadResult, Server, bare_calls, free_port, run_load, uvicorn_command
 from stdnum import luhn
 
 from shared.contracts import MembershipActivated
-from shared.db import to_sync_url, upgrade_to_head
+from shared.db import upgrade_to_head
 from shared.messaging.outbox import AggregateRef, build_envelope
 from shared.projections.member_rights import apply_member_fact
 
-ADMIN_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 CONCURRENCY = 32
 
 
@@ -47,19 +44,6 @@ def numbered_siren(i: int, first: int) -> str:
     return base + luhn.calc_check_digit(base)
 
 
-def database_url(name: str) -> str:
-    head, _, _ = ADMIN_DATABASE_URL.rpartition("/")
-    return f"{head}/{name}"
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 @contextlib.asynccontextmanager
 async def fresh_databases(service: str, service_dir: Path) -> AsyncIterator[tuple[str, str]]:
     """The URLs of a new database of ``service`` (its migrations run) and of a new bare one;
@@ -67,13 +51,11 @@ async def fresh_databases(service: str, service_dir: Path) -> AsyncIterator[tupl
     run = uuid.uuid4().hex[:8]
     names = (f"bench_{service}_{run}", f"bench_bare_{run}")
     try:
-        for name in names:
-            await _admin(f'CREATE DATABASE "{name}"')
-        await asyncio.to_thread(upgrade_to_head, service_dir, database_url(names[0]))
-        yield database_url(names[0]), database_url(names[1])
+        urls = [await create_database(name) for name in names]
+        await asyncio.to_thread(upgrade_to_head, service_dir, urls[0])
+        yield urls[0], urls[1]
     finally:
-        for name in names:
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await drop_databases(names)
 
 
 async def grant_member_rights(

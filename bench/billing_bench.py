@@ -33,7 +33,6 @@ from datetime import UTC, datetime
 
 import asyncpg
 from billing_campaign import (
-    ADMIN_DATABASE_URL,
     CAMPAIGN_YEAR,
     FEC_YEAR,
     QUEUE,
@@ -44,6 +43,7 @@ from billing_campaign import (
     campaign,
 )
 from billing_raw import LETTER_FEC, POPULATE_FEC, raw_dues, raw_fec
+from databases import create_database, drop_databases
 
 from billing.consumers import DUES_BATCH, on_membership_renewal_requested
 from billing.production import renderer
@@ -125,29 +125,15 @@ class Databases:
         self.run_id = uuid.uuid4().hex[:8]
         self.names: list[str] = []
 
-    def url(self, name: str) -> str:
-        base, _, _ = ADMIN_DATABASE_URL.rpartition("/")
-        return f"{base}/{name}"
-
     async def create(self, role: str) -> str:
         name = f"bench_billing_{self.run_id}_{role}"
-        admin = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await admin.close()
+        url = await create_database(name)
         self.names.append(name)
-        url = self.url(name)
         await asyncio.to_thread(upgrade_to_head, SERVICE_DIR, url)
         return url
 
     async def drop(self) -> None:
-        admin = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-        try:
-            for name in self.names:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await drop_databases(self.names)
 
 
 async def check_issued(runtime: BillingRuntime, count: int) -> None:

@@ -5,7 +5,6 @@ in wall clock and in CPU seconds of this process and of the database's backends.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -15,15 +14,14 @@ from decimal import Decimal
 from typing import cast
 
 import asyncpg
+from databases import ADMIN_DATABASE_URL
+from server_cpu import process_cpu_seconds
 
 from billing.consumers import DUES_BATCH
 from shared.contracts import CustomerDetails, MembershipRenewalRequested
 from shared.db import to_sync_url
 from shared.messaging.batches import AT_ONCE
 
-ADMIN_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 WARMUP = 100
 CAMPAIGN_YEAR = 2030
 FEC_YEAR = 2031
@@ -102,13 +100,11 @@ async def backends_cpu(url: str) -> dict[int, float] | None:
 
 
 def _cpu_seconds(pid: int) -> float | None:
-    """User and system CPU seconds of process ``pid`` (``/proc/<pid>/stat``)."""
+    """User and system CPU seconds of process ``pid``; None where /proc does not tell."""
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rpartition(")")[2].split()
+        return process_cpu_seconds(pid)
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def as_the_kit(

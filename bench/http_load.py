@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
+from server_cpu import process_cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -187,8 +188,7 @@ class Server:
     def cpu_seconds(self) -> float:
         """CPU time the server process has used so far (user + system, from /proc)."""
         assert self.process is not None
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.process.pid)
 
     @contextlib.asynccontextmanager
     async def running(self, within: float = 60.0) -> AsyncIterator[Server]:

@@ -18,7 +18,8 @@ from pathlib import Path
 import aio_pika
 import asyncpg
 import sqlalchemy as sa
-from messaging_roles import ADMIN_DATABASE_URL, RABBITMQ_URL, Role
+from databases import create_database, database_url, drop_databases
+from messaging_roles import RABBITMQ_URL, Role
 
 from shared.db import create_engine, to_sync_url
 from shared.messaging.tables import inbox_table, outbox_table
@@ -71,32 +72,18 @@ class Bench:
         self.workdir = workdir
         self.databases: list[str] = []
 
-    def url(self, name: str) -> str:
-        base, _, _ = ADMIN_DATABASE_URL.rpartition("/")
-        return f"{base}/{name}"
-
     async def create_databases(self) -> None:
-        admin = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-        try:
-            for pipeline in ("kit", "raw"):
-                for side in ("producer", "consumer"):
-                    name = f"bench_{self.run_id}_{pipeline}_{side}"
-                    await admin.execute(f'CREATE DATABASE "{name}"')
-                    self.databases.append(name)
-                    engine = create_engine(self.url(name))
-                    async with engine.begin() as conn:
-                        await conn.run_sync(_schema(side == "producer").create_all)
-                    await engine.dispose()
-        finally:
-            await admin.close()
+        for pipeline in ("kit", "raw"):
+            for side in ("producer", "consumer"):
+                name = f"bench_{self.run_id}_{pipeline}_{side}"
+                engine = create_engine(await create_database(name))
+                self.databases.append(name)
+                async with engine.begin() as conn:
+                    await conn.run_sync(_schema(side == "producer").create_all)
+                await engine.dispose()
 
     async def cleanup(self) -> None:
-        admin = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-        try:
-            for name in self.databases:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await drop_databases(self.databases)
         try:
             await self._delete_namespace()
         except (OSError, aio_pika.exceptions.AMQPError) as exc:
@@ -125,8 +112,8 @@ class Bench:
     def role(self, pipeline: str) -> Role:
         return Role(
             pipeline=pipeline,
-            producer_db=self.url(f"bench_{self.run_id}_{pipeline}_producer"),
-            consumer_db=self.url(f"bench_{self.run_id}_{pipeline}_consumer"),
+            producer_db=database_url(f"bench_{self.run_id}_{pipeline}_producer"),
+            consumer_db=database_url(f"bench_{self.run_id}_{pipeline}_consumer"),
             namespace=self.namespace,
             workdir=str(self.workdir),
             business_sql=self.business_sql,

@@ -18,9 +18,6 @@ from typing import Any
 from shared.contracts import BeneficiaryAdded
 from shared.settings import ServiceSettings
 
-ADMIN_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 RABBITMQ_URL = os.environ.get("BENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 ROUTING_KEY = BeneficiaryAdded.routing_key()
 #: The business statements, the same in both pipelines (unless the kit's go through SQLAlchemy).

@@ -38,9 +38,10 @@ from typing import Any
 
 import aio_pika
 import asyncpg
+from databases import create_database, database_url, drop_databases
 from http_load import Server, free_port
 from messaging_harness import Bench, Measure
-from messaging_roles import ADMIN_DATABASE_URL, RABBITMQ_URL, drive
+from messaging_roles import RABBITMQ_URL, drive
 from server_cpu import server_cpu_seconds
 
 from shared.clock import SystemClock
@@ -81,9 +82,8 @@ class Chain:
 
     def __init__(self, run_id: str, namespace: str) -> None:
         self.namespace = namespace
-        head, _, _ = ADMIN_DATABASE_URL.rpartition("/")
         self.names = {s: f"bench_{run_id}_chain_{s}" for s in CHAIN}
-        self.urls = {s: f"{head}/{name}" for s, name in self.names.items()}
+        self.urls = {s: database_url(name) for s, name in self.names.items()}
         self.created: list[str] = []
         self.waiting = ""
         #: One connection per service for the polls of the run (a new backend each poll would
@@ -91,31 +91,22 @@ class Chain:
         self.polls: dict[str, asyncpg.Connection] = {}
 
     async def create(self) -> None:
-        admin = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-        try:
-            for service, name in self.names.items():
-                await admin.execute(f'CREATE DATABASE "{name}"')
-                self.created.append(name)
-                service_dir = import_module(f"{service}.service").SERVICE_DIR
-                await asyncio.to_thread(upgrade_to_head, service_dir, self.urls[service])
-                conn = await asyncpg.connect(to_sync_url(self.urls[service]))
-                try:
-                    for statement in _trigger(*NOTED[service]):
-                        await conn.execute(statement)
-                finally:
-                    await conn.close()
-        finally:
-            await admin.close()
+        for service, name in self.names.items():
+            await create_database(name)
+            self.created.append(name)
+            service_dir = import_module(f"{service}.service").SERVICE_DIR
+            await asyncio.to_thread(upgrade_to_head, service_dir, self.urls[service])
+            conn = await asyncpg.connect(to_sync_url(self.urls[service]))
+            try:
+                for statement in _trigger(*NOTED[service]):
+                    await conn.execute(statement)
+            finally:
+                await conn.close()
 
     async def drop(self) -> None:
         for poll in self.polls.values():
             await poll.close()
-        admin = await asyncpg.connect(to_sync_url(ADMIN_DATABASE_URL))
-        try:
-            for name in self.created:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await drop_databases(self.created)
 
     def server(self, service: str, process: str) -> Server:
         port = free_port()
@@ -165,25 +156,24 @@ class Chain:
                 await channel.close()
         return True
 
-    async def committed(self, service: str, sirens: set[str]) -> int:
-        """How many of ``sirens`` have committed in ``service``."""
+    async def _poll(self, service: str) -> asyncpg.Connection:
         if service not in self.polls:
             self.polls[service] = await asyncpg.connect(to_sync_url(self.urls[service]))
-        found = await self.polls[service].fetchval(
+        return self.polls[service]
+
+    async def committed(self, service: str, sirens: set[str]) -> int:
+        """How many of ``sirens`` have committed in ``service``."""
+        found = await (await self._poll(service)).fetchval(
             "SELECT count(DISTINCT siren) FROM bench_commits WHERE siren = ANY($1)", list(sirens)
         )
         return int(found)
 
     async def commits(self, service: str) -> dict[str, float]:
         """When each structure's transaction committed in ``service`` (epoch seconds)."""
-        conn = await asyncpg.connect(to_sync_url(self.urls[service]))
-        try:
-            rows = await conn.fetch(
-                "SELECT siren, extract(epoch FROM max(at))::float8 AS at "
-                "FROM bench_commits GROUP BY siren"
-            )
-        finally:
-            await conn.close()
+        rows = await (await self._poll(service)).fetch(
+            "SELECT siren, extract(epoch FROM max(at))::float8 AS at "
+            "FROM bench_commits GROUP BY siren"
+        )
         return {row["siren"]: row["at"] for row in rows}
 
 

@@ -1,4 +1,4 @@
-"""CPU time of this machine's PostgreSQL and RabbitMQ servers, read from /proc.
+"""CPU time of a process, and of this machine's PostgreSQL and RabbitMQ servers, from /proc.
 
 PostgreSQL runs a process per connection: a backend that exits within the measure is counted
 through its parent's (the postmaster's) time of reaped children. Servers on another machine
@@ -19,6 +19,12 @@ def _times(stat: str) -> tuple[str, int, list[int]]:
     fields = rest.split()
     # utime, stime, cutime, cstime (fields 14-17 of proc(5)); the parent pid (field 4)
     return head.partition("(")[2], int(fields[1]), [int(f) for f in fields[11:15]]
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) the process ``pid`` has used so far."""
+    _, _, (utime, stime, _, _) = _times(Path(f"/proc/{pid}/stat").read_text())
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
 
 def server_cpu_seconds() -> dict[str, float]:
